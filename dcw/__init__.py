@@ -1,0 +1,1 @@
+"""Tooling for the digital-city warehouse: running dbt, validating, publishing, benchmarking."""

@@ -1,0 +1,67 @@
+"""Every check the project has, in order, stopping at the first that fails, with a summary of what ran."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CI_DB = ROOT / "build" / "ci" / "digital_city.duckdb"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    command: list[str]
+
+
+def checks() -> list[Check]:
+    python = str(BIN / "python")
+    return [
+        Check("dbt build --warn-error (target ci)", [python, "-m", "dcw.run_dbt", "build", "--target", "ci", "--warn-error"]),
+        Check("sqlfluff lint", [str(BIN / "sqlfluff"), "lint", "models", "analyses", "tests"]),
+        Check("pytest", [python, "-m", "pytest", "-q"]),
+    ]
+
+
+def run_checks(selected: list[Check]) -> int:
+    env = dict(os.environ, DCW_WORK_DB=str(CI_DB))
+    # Each run starts from an empty database, so nothing left over from an earlier run can hide a failure.
+    shutil.rmtree(CI_DB.parent, ignore_errors=True)
+    CI_DB.parent.mkdir(parents=True)
+    (ROOT / "build" / "tmp").mkdir(parents=True, exist_ok=True)
+    summary: list[tuple[str, str, float]] = []
+    failed = None
+    for check in selected:
+        print(f"\n=== {check.name}", flush=True)
+        started = time.perf_counter()
+        code = subprocess.call(check.command, cwd=ROOT, env=env)
+        elapsed = time.perf_counter() - started
+        summary.append((check.name, "ok" if code == 0 else f"FAILED (exit {code})", elapsed))
+        if code != 0:
+            failed = check.name
+            break
+    print("\n=== summary")
+    for name, status, elapsed in summary:
+        print(f"{status:<18} {elapsed:7.1f}s  {name}")
+    for check in selected[len(summary):]:
+        print(f"{'not run':<18} {'':>8}  {check.name}")
+    if failed:
+        print(f"\nmake test failed at: {failed}")
+        return 1
+    print(f"\nall {len(summary)} checks passed")
+    return 0
+
+
+def main() -> None:
+    sys.exit(run_checks(checks()))
+
+
+if __name__ == "__main__":
+    main()
