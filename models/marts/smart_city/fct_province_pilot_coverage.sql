@@ -1,0 +1,46 @@
+with coverage as (
+    select * from {{ ref('fct_city_pilot_coverage') }}
+),
+
+members as (
+    select * from {{ ref('int_pilot_members_mapped_to_prefectures') }}
+),
+
+entities_per_province as (
+    select
+        program_key,
+        province_code,
+        count(distinct member_key) as member_entity_count
+    from members
+    group by program_key, province_code
+),
+
+cities_per_province as (
+    select
+        program_key,
+        province_code,
+        min(designation_year) as designation_year,
+        any_value(province_name_zh) as province_name_zh,
+        count(*) as designated_city_count,
+        count(*) filter (where counts_as_member_city) as member_city_count,
+        count(*) filter (where not counts_as_member_city) as sub_unit_only_city_count,
+        sum(member_city_population_2020) as member_city_population_2020
+    from coverage
+    group by program_key, province_code
+)
+
+select
+    cities_per_province.program_key,
+    cities_per_province.designation_year,
+    cities_per_province.province_code,
+    cities_per_province.province_name_zh,
+    cast(entities_per_province.member_entity_count as integer) as member_entity_count,
+    cast(cities_per_province.designated_city_count as integer) as designated_city_count,
+    cast(cities_per_province.member_city_count as integer) as member_city_count,
+    cast(cities_per_province.sub_unit_only_city_count as integer) as sub_unit_only_city_count,
+    cast(cities_per_province.member_city_population_2020 as bigint) as member_city_population_2020
+from cities_per_province
+inner join entities_per_province
+    on
+        cities_per_province.program_key = entities_per_province.program_key
+        and cities_per_province.province_code = entities_per_province.province_code
