@@ -59,3 +59,12 @@ select *
 from ranks_per_group
 where ranks_found != {{ ranks | list }}
 {% endtest %}
+
+{#- A printed range must run low to high. -#}
+{% test value_pairs_ordered(model, low_column, high_column) %}
+select *
+from {{ model }}
+where {{ low_column }} is not null
+  and {{ high_column }} is not null
+  and {{ low_column }} > {{ high_column }}
+{% endtest %}

@@ -1,0 +1,94 @@
+-- "~3倍" reads two ways: supporting investment of 3x the core on top of it (total = core x (1 + m)), or a market of
+-- 3x the core in total (supporting = core x (m - 1)). Both readings are kept side by side; neither is the report's.
+with core_path as (
+    select * from {{ ref('int_market_core_path_interpolated') }}
+),
+
+multiplier as (
+    select value as supporting_multiple
+    from {{ ref('stg_report__market_figures') }}
+    where market_figure_key = 'supporting_facilities_multiplier'
+),
+
+headline_market as (
+    select * from {{ ref('stg_report__market_figures') }}
+    where market_figure_key = 'digital_city_market_2023'
+),
+
+exchange_rates as (
+    select * from {{ ref('stg_reference__fx_cny_per_usd') }}
+),
+
+readings as (
+    select
+        readings.measure_code,
+        readings.multiplier_reading,
+        readings.core_factor,
+        readings.multiplier_factor
+    from (
+        values
+        ('core_tech_investment', 'not_applicable', 1, 0),
+        ('supporting_facilities_investment', 'on_top', 0, 1),
+        ('supporting_facilities_investment', 'in_total', -1, 1),
+        ('total_market', 'on_top', 1, 1),
+        ('total_market', 'in_total', 0, 1)
+    ) as readings (measure_code, multiplier_reading, core_factor, multiplier_factor)
+),
+
+measures as (
+    select
+        core_path.market_year,
+        readings.measure_code,
+        readings.multiplier_reading,
+        core_path.core_cagr_pct,
+        core_path.is_reported,
+        core_path.is_forecast,
+        multiplier.supporting_multiple,
+        -- factor = core_factor + multiplier_factor x m: 1, m, m - 1, 1 + m, m
+        core_path.core_investment_usd
+        * (readings.core_factor + readings.multiplier_factor * multiplier.supporting_multiple) as value_usd
+    from core_path
+    cross join readings
+    cross join multiplier
+),
+
+derived_measures as (
+    select
+        measures.market_year,
+        measures.measure_code,
+        measures.multiplier_reading,
+        measures.core_cagr_pct,
+        measures.is_reported and measures.measure_code = 'core_tech_investment' as is_reported,
+        measures.is_forecast,
+        measures.supporting_multiple,
+        cast(round(measures.value_usd, 2) as decimal(20, 2)) as value_usd,
+        exchange_rates.cny_per_usd,
+        cast(round(measures.value_usd * exchange_rates.cny_per_usd, 2) as decimal(22, 2)) as value_cny,
+        cast(null as varchar) as qualifier
+    from measures
+    left join exchange_rates
+        on measures.market_year = exchange_rates.rate_year
+),
+
+-- The report's own headline ("2023年市场规模预期超万亿") sits beside the derived readings it should agree with.
+reported_headline as (
+    select
+        headline_market.figure_year as market_year,
+        'total_market' as measure_code,
+        'as_reported' as multiplier_reading,
+        cast(null as decimal(9, 4)) as core_cagr_pct,
+        true as is_reported,
+        headline_market.is_forecast,
+        cast(null as decimal(20, 4)) as supporting_multiple,
+        cast(null as decimal(20, 2)) as value_usd,
+        exchange_rates.cny_per_usd,
+        cast(headline_market.value as decimal(22, 2)) as value_cny,
+        headline_market.qualifier
+    from headline_market
+    left join exchange_rates
+        on headline_market.figure_year = exchange_rates.rate_year
+)
+
+select * from derived_measures
+union all
+select * from reported_headline

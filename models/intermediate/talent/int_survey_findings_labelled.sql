@@ -1,0 +1,75 @@
+with findings as (
+    select * from {{ ref('stg_report__survey_findings') }}
+),
+
+qualifier_labels as (
+    select
+        labels.qualifier,
+        labels.qualifier_zh,
+        labels.qualifier_en
+    from (
+        values
+        ('exact', '确切', 'exact'),
+        ('more_than', '超过', 'more than'),
+        ('approximately', '约', 'approximately'),
+        ('nearly', '近', 'nearly'),
+        ('at_least', '至少', 'at least')
+    ) as labels (qualifier, qualifier_zh, qualifier_en)
+),
+
+-- The same survey and month printed with more than one sample size is an ambiguity to show, not to hide.
+survey_sample_sizes as (
+    select
+        survey_name_zh,
+        survey_month,
+        string_agg(distinct sample_size_raw, '; ' order by sample_size_raw) as sample_sizes_printed,
+        count(distinct sample_size) > 1 as has_conflicting_sample_sizes
+    from findings
+    where survey_name_zh is not null and survey_month is not null
+    group by survey_name_zh, survey_month
+),
+
+labelled as (
+    select
+        findings.finding_key,
+        findings.finding_type,
+        findings.label_zh,
+        findings.label_en,
+        findings.population_zh,
+        findings.population_en,
+        -- Populations named by generation link to dim_generation; age bands (16-24岁, 75岁以上) do not.
+        case
+            when findings.population_zh in ('新生代', '新生代（Y世代+Z世代）') then 'gen_new'
+            when findings.population_zh in ('Z世代', 'Z世代大学生') then 'gen_z'
+        end as population_generation_key,
+        findings.population_age_low,
+        findings.population_age_high,
+        findings.survey_name_zh,
+        findings.sample_size_raw,
+        findings.sample_size,
+        findings.survey_month,
+        coalesce(findings.survey_year, cast(year(findings.survey_month) as smallint)) as survey_year,
+        survey_sample_sizes.sample_sizes_printed as survey_sample_sizes_printed,
+        coalesce(survey_sample_sizes.has_conflicting_sample_sizes, false) as has_conflicting_sample_sizes,
+        findings.value_raw,
+        findings.qualifier,
+        qualifier_labels.qualifier_zh,
+        qualifier_labels.qualifier_en,
+        findings.value,
+        findings.value_low,
+        findings.value_high,
+        findings.unit,
+        findings.report_section,
+        findings.quote_zh,
+        findings.cited_source,
+        findings.note
+    from findings
+    left join qualifier_labels
+        on findings.qualifier = qualifier_labels.qualifier
+    left join survey_sample_sizes
+        on
+            findings.survey_name_zh = survey_sample_sizes.survey_name_zh
+            and findings.survey_month = survey_sample_sizes.survey_month
+)
+
+select * from labelled
