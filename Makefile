@@ -8,6 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The stamp holds the lock's hash, so an edited lock re-syncs the environment.
 STAMP := $(VENV)/.synced-$(shell sha256sum requirements.lock | cut -c1-16)
+# A second, tiny environment with a DuckDB 1.x client: the published file must open in it (dcw/tests/test_publish.py).
+COMPAT_VENV := .venv-compat
+COMPAT_STAMP := $(COMPAT_VENV)/.synced-$(shell sha256sum requirements-compat.lock | cut -c1-16)
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
@@ -18,13 +21,19 @@ export GX_ANALYTICS_ENABLED := False
 WORK_DB ?= build/work/digital_city.duckdb
 PUBLISH_DIR ?= warehouse
 CI_DB := build/ci/digital_city.duckdb
+DBT_TARGET_PATH ?= target
+DOCS_DIR ?= build/docs
+REPORT_OUT ?= build/report/index.html
 
-.PHONY: help install build test dbt-test lint pytest bench clean
+.PHONY: help install compat build test dbt-test lint pytest bench docs report clean
 
 help:
 	@echo "make build   install, dbt build into $(WORK_DB), validate, publish to $(PUBLISH_DIR)/"
 	@echo "make test    install and run every check (dbt build --warn-error, sqlfluff, pytest)"
 	@echo "make bench   print install/parse/build timings and node counts for this machine"
+	@echo "make docs    dbt docs as one offline HTML file: $(DOCS_DIR)/index.html"
+	@echo "make report  the visual report (inline SVG charts) from the published warehouse: $(REPORT_OUT)"
+	@echo "make compat  the DuckDB 1.x client in $(COMPAT_VENV)/ (make test builds it too)"
 
 install: $(STAMP)
 
@@ -36,17 +45,36 @@ $(STAMP): requirements.lock
 	@rm -f $(VENV)/.synced-* && touch $@
 	@echo "environment synced from requirements.lock"
 
+compat: $(COMPAT_STAMP)
+
+# Order-only on the main stamp: uv comes from .venv, and a re-synced .venv does not make this one stale.
+$(COMPAT_STAMP): requirements-compat.lock | $(STAMP)
+	@test -x $(COMPAT_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(COMPAT_VENV)
+	@$(BIN)/uv pip sync --quiet --python $(COMPAT_VENV)/bin/python requirements-compat.lock
+	@rm -f $(COMPAT_VENV)/.synced-* && touch $@
+	@echo "DuckDB 1.x client synced into $(COMPAT_VENV) from requirements-compat.lock"
+
+# seed check -> dbt build (fresh $(WORK_DB)) -> Great Expectations -> publish; a failed step leaves $(PUBLISH_DIR)/ as it was.
+# dcw/tests/test_bad_input.py runs this same entry point.
 build: install
 	@mkdir -p $(dir $(WORK_DB)) build/tmp
-	@rm -f $(WORK_DB) $(WORK_DB).wal
-	DCW_WORK_DB=$(WORK_DB) $(BIN)/python -m dcw.run_dbt build
-	$(BIN)/python -m dcw.publish --work-db $(WORK_DB) --publish-dir $(PUBLISH_DIR)
+	$(BIN)/python -m dcw.pipeline --work-db $(WORK_DB) --publish-dir $(PUBLISH_DIR)
 
 test: install
 	@$(BIN)/python -m dcw.check_all
 
 bench: install
 	@$(BIN)/python -m dcw.bench
+
+# Uses the catalog of the last build in $(WORK_DB); run `make build` first for column types.
+docs: install
+	@mkdir -p $(dir $(WORK_DB)) build/tmp
+	@DCW_WORK_DB=$(WORK_DB) $(BIN)/python -m dcw.docs_site --target-path $(DBT_TARGET_PATH) --out $(DOCS_DIR)/index.html
+
+# Reads the published warehouse read-only; `make build` publishes it.
+report: install
+	@test -f $(PUBLISH_DIR)/digital_city.duckdb || { echo "make report: $(PUBLISH_DIR)/digital_city.duckdb does not exist: run 'make build' first to publish the warehouse" >&2; exit 1; }
+	$(BIN)/python -m dcw.report --db $(PUBLISH_DIR)/digital_city.duckdb --out $(REPORT_OUT)
 
 clean:
 	rm -rf build target logs

@@ -24,7 +24,17 @@ class Check:
 def checks() -> list[Check]:
     python = str(BIN / "python")
     return [
+        # Before anything reads a seed: names the file, line and column of a bad value, where dbt names neither.
+        Check("seed check", [python, "-m", "dcw.seed_check"]),
+        # Before pytest, so the DuckDB 1.x compatibility test in dcw/tests/test_publish.py runs instead of skipping.
+        Check("DuckDB 1.x client (.venv-compat)", ["make", "--no-print-directory", "compat"]),
         Check("dbt build --warn-error (target ci)", [python, "-m", "dcw.run_dbt", "build", "--target", "ci", "--warn-error"]),
+        Check("great expectations (build/ci)", [python, "-m", "dcw.validate", "--db", str(CI_DB)]),
+        # Checks run one process at a time, so nothing else holds build/ci's file when mf opens it (read-only anyway).
+        Check(
+            "metricflow validate-configs (build/ci)",
+            [python, "-m", "dcw.semantic_layer", "--target", "ci", "--db", str(CI_DB), "--read-only", "--", "validate-configs"],
+        ),
         Check("sqlfluff lint", [str(BIN / "sqlfluff"), "lint", "models", "analyses", "tests"]),
         Check("pytest", [python, "-m", "pytest", "-q"]),
     ]

@@ -4,6 +4,10 @@ and a manifest, each swapped in by an atomic rename so a reader never sees a hal
 Layout of the publish directory:
     digital_city.duckdb          the warehouse (replaced by os.replace)
     parquet -> .releases/<id>    symlink swapped by os.replace; holds <mart>.parquet and manifest.json
+
+Everything is staged in a new .releases/<id>/ first; a publish that fails removes it, so the directory is left
+exactly as it was. A reader with the old file open keeps reading it (POSIX rename); dcw/tests/test_publish.py
+proves both, and that a DuckDB 1.x client opens the result.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,9 +54,9 @@ def copy_database(work_db: Path, target: Path) -> None:
     catalog = work_db.stem
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{work_db}' as {catalog} (read_only)")
+        con.execute(f"attach '{work_db}' as \"{catalog}\" (read_only)")
         con.execute(f"attach '{target}' as published (storage_version '{STORAGE_VERSION}')")
-        con.execute(f"copy from database {catalog} to published")
+        con.execute(f'copy from database "{catalog}" to published')
         con.execute("detach published")
     finally:
         con.close()
@@ -134,11 +139,34 @@ def publish(work_db: Path, publish_dir: Path, repo: Path) -> Path:
     if not work_db.is_file():
         raise FileNotFoundError(f"work database {work_db} does not exist: run the dbt build first")
     publish_dir.mkdir(parents=True, exist_ok=True)
-    release_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
     releases = publish_dir / ".releases"
-    release = releases / release_id
-    release.mkdir(parents=True)
+    releases_existed = releases.is_dir()
+    releases.mkdir(exist_ok=True)
+    # Names sort by time to the microsecond (pruning relies on that); mkdtemp's random suffix rules out a clash.
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(now // 1_000_000_000)) + f"{now // 1000 % 1_000_000:06d}"
+    release = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=releases))
+    # mkdtemp makes the directory private; BI tools often read as another user.
+    release.chmod(0o755)
+    try:
+        staged_db = stage_release(work_db, release, repo)
+    except BaseException:
+        # A failed publish must leave the published directory exactly as it was, staging debris included.
+        shutil.rmtree(release, ignore_errors=True)
+        if not releases_existed:
+            shutil.rmtree(releases, ignore_errors=True)
+        raise
 
+    # Only now, with everything written, swap in: database first, then the Parquet release.
+    published_db = publish_dir / DATABASE_FILE
+    os.replace(staged_db, published_db)
+    swap_symlink(publish_dir / "parquet", f".releases/{release.name}/parquet")
+    prune_releases(releases, keep={release.name})
+    return published_db
+
+
+def stage_release(work_db: Path, release: Path, repo: Path) -> Path:
+    """Write the database copy, the Parquet files and the manifest into `release`, touching nothing published."""
     # The file keeps the work file's name, so views that name their catalog still resolve once published.
     staged_db = release / DATABASE_FILE
     copy_database(work_db, staged_db)
@@ -149,22 +177,17 @@ def publish(work_db: Path, publish_dir: Path, repo: Path) -> Path:
     export_parquet(staged_db, tables, parquet_dir)
     built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     write_manifest(tables, parquet_dir, source_commit(repo), built_at)
-
-    # Only now, with everything written, swap in: database first, then the Parquet release.
-    published_db = publish_dir / DATABASE_FILE
-    os.replace(staged_db, published_db)
-    swap_symlink(publish_dir / "parquet", f".releases/{release_id}/parquet")
-    prune_releases(releases, keep={release_id})
-    return published_db
+    return staged_db
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work-db", type=Path, required=True)
     parser.add_argument("--publish-dir", type=Path, required=True)
+    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="git checkout whose commit the manifest records")
     args = parser.parse_args(argv)
     try:
-        published = publish(args.work_db, args.publish_dir, Path.cwd())
+        published = publish(args.work_db, args.publish_dir, args.repo)
     except (OSError, RuntimeError, duckdb.Error) as error:
         print(f"publish failed, the published warehouse is unchanged: {error}", file=sys.stderr)
         return 1
