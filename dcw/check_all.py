@@ -35,7 +35,7 @@ def checks() -> list[Check]:
             "metricflow validate-configs (build/ci)",
             [python, "-m", "dcw.semantic_layer", "--target", "ci", "--db", str(CI_DB), "--read-only", "--", "validate-configs"],
         ),
-        Check("sqlfluff lint", [str(BIN / "sqlfluff"), "lint", "models", "analyses", "tests"]),
+        Check("sqlfluff lint", [str(BIN / "sqlfluff"), "lint", "models", "analyses", "tests", "--processes", "2"]),
         Check("pytest", [python, "-m", "pytest", "-q"]),
     ]
 

@@ -68,3 +68,24 @@ where {{ low_column }} is not null
   and {{ high_column }} is not null
   and {{ low_column }} > {{ high_column }}
 {% endtest %}
+
+{#- Not-null and not-blank checks over many columns in one query: one test node per model instead of one per
+    column keeps `dbt build` fast, and each failing row says which column failed. Keys keep their own
+    unique + not_null tests. -#}
+{% test not_null_columns(model, columns) %}
+{% for column in columns %}
+select '{{ column }}' as failing_column, *
+from {{ model }}
+where {{ column }} is null
+{% if not loop.last %}union all{% endif %}
+{% endfor %}
+{% endtest %}
+
+{% test not_blank_columns(model, columns) %}
+{% for column in columns %}
+select '{{ column }}' as failing_column, *
+from {{ model }}
+where {{ column }} is not null and trim(cast({{ column }} as varchar)) = ''
+{% if not loop.last %}union all{% endif %}
+{% endfor %}
+{% endtest %}
