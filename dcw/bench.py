@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -55,6 +56,11 @@ def count_nodes(manifest: dict) -> NodeCounts:
         1 for node in manifest.get("unit_tests", {}).values() if project is None or node.get("package_name") == project
     )
     return NodeCounts(kinds["seed"], kinds["model"], kinds["test"], unit_tests)
+
+
+def threads_used(run_results: dict[str, Any]) -> int:
+    """Distinct worker threads that ran nodes: the profile's thread count as the build actually used it."""
+    return len({r.get("thread_id") for r in run_results.get("results", []) if r.get("thread_id")})
 
 
 def result_statuses(run_results: dict) -> Counter[str]:
@@ -108,7 +114,8 @@ def bench_dbt(scratch: Path, env: dict[str, str]) -> list[Figure]:
     build_command = [str(BIN / "python"), "-m", "dcw.run_dbt", "build", "--target-path", str(target)]
     build = timed(build_command, dbt_env, scratch / "build.log")
     counts = count_nodes(json.loads((target / "manifest.json").read_text(encoding="utf-8")))
-    statuses = result_statuses(json.loads((target / "run_results.json").read_text(encoding="utf-8")))
+    run_results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+    statuses = result_statuses(run_results)
     executed = sum(statuses.values())
     status_note = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
     figures += [
@@ -116,7 +123,7 @@ def bench_dbt(scratch: Path, env: dict[str, str]) -> list[Figure]:
                f"CPU {build.cpu:.1f} s; peak RSS so far {max_rss_mib():.0f} MiB"),
         Figure("nodes executed by the build", str(executed), status_note),
         Figure("seconds per executed node (wall)", f"{build.wall / executed:.3f} s" if executed else "n/a",
-               "2 dbt threads"),
+               f"{threads_used(run_results)} dbt thread(s)"),
         Figure("seeds", str(counts.seeds)),
         Figure("models", str(counts.models)),
         Figure("data tests", str(counts.data_tests)),

@@ -39,3 +39,10 @@ def test_markdown_table_has_header_separator_and_one_row_per_figure():
         "| dbt parse | 3.2 s |  |",
         "| seeds | 12 | report seeds |",
     ]
+
+
+def test_threads_used_counts_distinct_worker_threads():
+    from dcw.bench import threads_used
+
+    results = {"results": [{"thread_id": "Thread-1"}, {"thread_id": "Thread-2"}, {"thread_id": "Thread-1"}, {}]}
+    assert threads_used(results) == 2
