@@ -364,11 +364,16 @@ def _market_panel(
     return parts
 
 
-MARKET_SOURCE = source_line("目前全国试点城市数量已超过700个，市场前景巨大", "IDC；Market and Markets；BCG分析")
 FX_SOURCE = (
     "参考数据 / reference: 人民币兑美元年平均汇率 annual average CNY per USD, Federal Reserve H.10 via FRED "
     "(AEXCHUS), DataHub exchange-rates (ODC-PDDL)"
 )
+
+
+def market_source(rows: Sequence[Row]) -> str:
+    """The source line of the IDC figures every derived row rests on, as fct_market_size carries it."""
+    idc = next((r for r in rows if r["measure_code"] == "core_tech_investment"), {})
+    return source_line(idc.get("report_section"), idc.get("cited_source"))
 
 
 def market_size(rows: Sequence[Row]) -> Chart:
@@ -418,7 +423,7 @@ def market_size(rows: Sequence[Row]) -> Chart:
         title_zh="智慧城市市场规模 2018–2023：报告值与推算值",
         title_en="Smart-city market size 2018-2023: reported and derived, both readings of ~3倍, in USD and CNY",
         svg=svg.svg_document(width, height, parts, "market size 2018-2023 in USD and CNY"),
-        sources=(MARKET_SOURCE, FX_SOURCE),
+        sources=(market_source(rows), FX_SOURCE),
         legend=legend,
         notes=notes,
     )

@@ -40,6 +40,8 @@ def _market(year: int, measure: str, reading: str, status: str, usd: float | Non
         "value_usd": None if usd is None else Decimal(str(usd)),
         "value_cny": Decimal(str(cny)),
         "core_cagr_pct": Decimal("14.2310"),
+        "report_section": "市场前景巨大",
+        "cited_source": "IDC；BCG分析",
     }
 
 
@@ -284,3 +286,10 @@ def test_the_exposure_lists_exactly_the_marts_the_report_reads():
     declared = {re.fullmatch(r"ref\('(\w+)'\)", ref).group(1) for ref in visual["depends_on"]}
     queried = {name for sql in report.QUERIES.values() for name in re.findall(r"\bmarts\.(\w+)", sql)}
     assert declared == queried
+
+
+def test_the_market_source_line_comes_from_the_mart():
+    from dcw.report_charts import market_source
+
+    assert market_source(FIXTURE["market_size"]) == "报告章节 / report section「市场前景巨大」；报告引用 / cited: IDC；BCG分析"
+    assert market_source([]) == ""

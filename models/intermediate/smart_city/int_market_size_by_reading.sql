@@ -19,6 +19,15 @@ exchange_rates as (
     select * from {{ ref('stg_reference__fx_cny_per_usd') }}
 ),
 
+-- Every derived row rests on the IDC figures: it carries their section and citation.
+idc_provenance as (
+    select
+        max(report_section) as report_section,
+        max(cited_source) as cited_source
+    from {{ ref('stg_report__market_figures') }}
+    where market_figure_key like 'idc_core_tech_investment_%'
+),
+
 readings as (
     select
         readings.measure_code,
@@ -64,8 +73,11 @@ derived_measures as (
         cast(round(measures.value_usd, 2) as decimal(20, 2)) as value_usd,
         exchange_rates.cny_per_usd,
         cast(round(measures.value_usd * exchange_rates.cny_per_usd, 2) as decimal(22, 2)) as value_cny,
-        cast(null as varchar) as qualifier
+        cast(null as varchar) as qualifier,
+        idc_provenance.report_section,
+        idc_provenance.cited_source
     from measures
+    cross join idc_provenance
     left join exchange_rates
         on measures.market_year = exchange_rates.rate_year
 ),
@@ -83,7 +95,9 @@ reported_headline as (
         cast(null as decimal(20, 2)) as value_usd,
         exchange_rates.cny_per_usd,
         cast(headline_market.value as decimal(22, 2)) as value_cny,
-        headline_market.qualifier
+        headline_market.qualifier,
+        headline_market.report_section,
+        headline_market.cited_source
     from headline_market
     left join exchange_rates
         on headline_market.figure_year = exchange_rates.rate_year

@@ -73,5 +73,7 @@ select
     core_cagr_pct,
     supporting_multiple,
     derivation_method,
-    derived_from
+    derived_from,
+    report_section,
+    cited_source
 from labelled
