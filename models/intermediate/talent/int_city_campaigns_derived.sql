@@ -3,18 +3,7 @@ with campaign_metrics as (
 ),
 
 qualifier_labels as (
-    select
-        labels.qualifier,
-        labels.qualifier_zh,
-        labels.qualifier_en
-    from (
-        values
-        ('exact', '确切', 'exact'),
-        ('more_than', '超过', 'more than'),
-        ('approximately', '约', 'approximately'),
-        ('nearly', '近', 'nearly'),
-        ('at_least', '至少', 'at least')
-    ) as labels (qualifier, qualifier_zh, qualifier_en)
+    {{ qualifier_labels() }}
 ),
 
 derived as (
