@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The stamp holds the lock's hash, so an edited lock re-syncs the environment.
 STAMP := $(VENV)/.synced-$(shell sha256sum requirements.lock | cut -c1-16)
-# A second, tiny environment with a DuckDB 1.x client: the published file must open in it (dcw/tests/test_publish.py).
+# A second, tiny environment with a DuckDB 1.x client: the published file must open in it (digital_city/tests/test_publish.py).
 COMPAT_VENV := .venv-compat
 COMPAT_STAMP := $(COMPAT_VENV)/.synced-$(shell sha256sum requirements-compat.lock | cut -c1-16)
 
@@ -55,26 +55,26 @@ $(COMPAT_STAMP): requirements-compat.lock | $(STAMP)
 	@echo "DuckDB 1.x client synced into $(COMPAT_VENV) from requirements-compat.lock"
 
 # seed check -> dbt build (fresh $(WORK_DB)) -> Great Expectations -> publish; a failed step leaves $(PUBLISH_DIR)/ as it was.
-# dcw/tests/test_bad_input.py runs this same entry point.
+# digital_city/tests/test_bad_input.py runs this same entry point.
 build: install
 	@mkdir -p $(dir $(WORK_DB)) build/tmp
-	$(BIN)/python -m dcw.pipeline --work-db $(WORK_DB) --publish-dir $(PUBLISH_DIR)
+	$(BIN)/python -m digital_city build --work-db $(WORK_DB) --publish-dir $(PUBLISH_DIR)
 
 test: install
-	@$(BIN)/python -m dcw.check_all
+	@$(BIN)/python -m digital_city test
 
 bench: install
-	@$(BIN)/python -m dcw.bench
+	@$(BIN)/python -m digital_city bench
 
 # Uses the catalog of the last build in $(WORK_DB); run `make build` first for column types.
 docs: install
 	@mkdir -p $(dir $(WORK_DB)) build/tmp
-	@DCW_WORK_DB=$(WORK_DB) $(BIN)/python -m dcw.docs_site --target-path $(DBT_TARGET_PATH) --out $(DOCS_DIR)/index.html
+	@DIGITAL_CITY_WORK_DB=$(WORK_DB) $(BIN)/python -m digital_city docs --target-path $(DBT_TARGET_PATH) --out $(DOCS_DIR)/index.html
 
 # Reads the published warehouse read-only; `make build` publishes it.
 report: install
 	@test -f $(PUBLISH_DIR)/digital_city.duckdb || { echo "make report: $(PUBLISH_DIR)/digital_city.duckdb does not exist: run 'make build' first to publish the warehouse" >&2; exit 1; }
-	$(BIN)/python -m dcw.report --db $(PUBLISH_DIR)/digital_city.duckdb --out $(REPORT_OUT)
+	$(BIN)/python -m digital_city report --db $(PUBLISH_DIR)/digital_city.duckdb --out $(REPORT_OUT)
 
 clean:
 	rm -rf build target logs

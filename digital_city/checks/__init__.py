@@ -1,0 +1,1 @@
+"""Checks that `make test` runs beside the build: quotes, structure rules, generated files."""

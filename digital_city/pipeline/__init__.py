@@ -1,0 +1,1 @@
+"""Running the build: seed pre-check, dbt, the step sequence of `make build`."""

@@ -1,0 +1,140 @@
+"""The build pipeline `make build` runs: seed check -> dbt build -> Great Expectations -> publish.
+
+Each step runs only if the one before passed, so a bad seed, a failed dbt test or a failed expectation leaves the
+published warehouse exactly as it was. digital_city/tests/test_bad_input.py drives this same entry point.
+
+    python -m digital_city build --work-db build/work/digital_city.duckdb --publish-dir warehouse
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Options:
+    project_dir: Path
+    work_db: Path
+    publish_dir: Path
+    select: str | None = None
+    exclude: str | None = None
+    target: str | None = None
+    target_path: str | None = None
+    warn_error: bool = False
+
+
+def dbt_args(options: Options) -> list[str]:
+    args = ["build", "--project-dir", str(options.project_dir), "--profiles-dir", str(options.project_dir)]
+    if options.target:
+        args += ["--target", options.target]
+    if options.target_path:
+        args += ["--target-path", options.target_path]
+    if options.select:
+        args += ["--select", options.select]
+    if options.exclude:
+        args += ["--exclude", options.exclude]
+    if options.warn_error:
+        args.append("--warn-error")
+    return args
+
+
+def seed_check_step(options: Options) -> int:
+    from digital_city.pipeline import seed_check
+
+    return seed_check.main(["--project-dir", str(options.project_dir)])
+
+
+def dbt_step(options: Options) -> int:
+    # dbt is imported here so a seed-check failure stops the pipeline without paying for dbt's import.
+    from digital_city.pipeline import dbt_runner as run_dbt
+
+    if options.select is None:
+        # A full build starts from an empty file: nothing left from an earlier build can hide a failure.
+        for stale in (options.work_db, options.work_db.with_name(options.work_db.name + ".wal")):
+            stale.unlink(missing_ok=True)
+    return run_dbt.run(dbt_args(options))
+
+
+def validate_step(options: Options) -> int:
+    from digital_city.validation import expectations as validate
+
+    return validate.main(["--db", str(options.work_db)])
+
+
+def publish_step(options: Options) -> int:
+    from digital_city.publishing import release as publish
+
+    return publish.main(["--work-db", str(options.work_db), "--publish-dir", str(options.publish_dir)])
+
+
+STEPS: tuple[tuple[str, Callable[[Options], int]], ...] = (
+    ("seed check", seed_check_step),
+    ("dbt build", dbt_step),
+    ("great expectations", validate_step),
+    ("publish", publish_step),
+)
+
+
+def build(options: Options) -> int:
+    # profiles.yml reads the work database from the environment; restore it afterwards so a caller in the same
+    # process (pytest) does not inherit a path that belongs to this build.
+    previous = os.environ.get("DIGITAL_CITY_WORK_DB")
+    os.environ["DIGITAL_CITY_WORK_DB"] = str(options.work_db)
+    try:
+        return run_steps(options)
+    finally:
+        if previous is None:
+            os.environ.pop("DIGITAL_CITY_WORK_DB", None)
+        else:
+            os.environ["DIGITAL_CITY_WORK_DB"] = previous
+
+
+def run_steps(options: Options) -> int:
+    options.work_db.parent.mkdir(parents=True, exist_ok=True)
+    # profiles.yml spills to build/tmp relative to the working directory.
+    (Path.cwd() / "build" / "tmp").mkdir(parents=True, exist_ok=True)
+    for name, step in STEPS:
+        print(f"\n=== {name}", flush=True)
+        started = time.perf_counter()
+        code = step(options)
+        sys.stdout.flush()
+        if code != 0:
+            print(
+                f"\npipeline stopped at {name} (exit {code}): {options.publish_dir}/ was not touched",
+                file=sys.stderr,
+            )
+            return code
+        print(f"--- {name} ok ({time.perf_counter() - started:.1f}s)", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work-db", type=Path, required=True)
+    parser.add_argument("--publish-dir", type=Path, required=True)
+    parser.add_argument("--project-dir", type=Path, default=Path.cwd())
+    parser.add_argument("--select", help="build only these nodes, on top of the existing work database")
+    parser.add_argument("--exclude")
+    parser.add_argument("--target")
+    parser.add_argument("--target-path")
+    parser.add_argument("--warn-error", action="store_true", help="dbt warnings fail the build (as in make test)")
+    args = parser.parse_args(argv)
+    return build(
+        Options(
+            project_dir=args.project_dir.resolve(),
+            work_db=args.work_db,
+            publish_dir=args.publish_dir,
+            select=args.select,
+            exclude=args.exclude,
+            target=args.target,
+            target_path=args.target_path,
+            warn_error=args.warn_error,
+        )
+    )
+

@@ -1,0 +1,1 @@
+"""What people read: the visual report and the offline dbt docs site."""

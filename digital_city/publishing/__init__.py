@@ -1,0 +1,1 @@
+"""Publishing releases of the warehouse for readers."""

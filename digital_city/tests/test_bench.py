@@ -1,0 +1,48 @@
+from collections import Counter
+
+from digital_city.bench import Figure, NodeCounts, count_nodes, markdown_table, result_statuses
+
+MANIFEST = {
+    "metadata": {"project_name": "digital_city"},
+    "nodes": {
+        "seed.digital_city.a": {"resource_type": "seed", "package_name": "digital_city"},
+        "model.digital_city.b": {"resource_type": "model", "package_name": "digital_city"},
+        "model.digital_city.c": {"resource_type": "model", "package_name": "digital_city"},
+        "test.digital_city.d": {"resource_type": "test", "package_name": "digital_city"},
+        "model.other_package.e": {"resource_type": "model", "package_name": "other_package"},
+        "analysis.digital_city.f": {"resource_type": "analysis", "package_name": "digital_city"},
+    },
+    "unit_tests": {"unit_test.digital_city.b.u": {"package_name": "digital_city"}},
+}
+
+
+def test_count_nodes_counts_only_the_projects_own_nodes_by_kind():
+    counts = count_nodes(MANIFEST)
+    assert counts == NodeCounts(seeds=1, models=2, data_tests=1, unit_tests=1)
+    assert counts.total == 5
+
+
+def test_count_nodes_of_an_empty_manifest_is_zero():
+    assert count_nodes({}).total == 0
+
+
+def test_result_statuses_tally_each_status():
+    run_results = {"results": [{"status": "success"}, {"status": "pass"}, {"status": "pass"}, {"status": "error"}]}
+    assert result_statuses(run_results) == Counter({"pass": 2, "success": 1, "error": 1})
+
+
+def test_markdown_table_has_header_separator_and_one_row_per_figure():
+    table = markdown_table([Figure("dbt parse", "3.2 s"), Figure("seeds", "12", "report seeds")])
+    assert table.splitlines() == [
+        "| measure | value | note |",
+        "| --- | ---: | --- |",
+        "| dbt parse | 3.2 s |  |",
+        "| seeds | 12 | report seeds |",
+    ]
+
+
+def test_threads_used_counts_distinct_worker_threads():
+    from digital_city.bench import threads_used
+
+    results = {"results": [{"thread_id": "Thread-1"}, {"thread_id": "Thread-2"}, {"thread_id": "Thread-1"}, {}]}
+    assert threads_used(results) == 2

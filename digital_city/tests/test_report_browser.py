@@ -1,0 +1,212 @@
+"""The visual report in a real browser: Debian's headless Chromium renders it from a built warehouse.
+
+The warehouse is the one the check sequence builds (DIGITAL_CITY_WORK_DB, else build/ci/digital_city.duckdb); the test runs
+no dbt. Chromium comes from Debian's `chromium` package (.ci/run installs it); with CI=true a missing browser fails
+the test instead of skipping it. The page logs nothing but its own errors, so every console line counts as one.
+Results (render times, marks per chart) go to build/report/browser_check.json, the screenshot beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from digital_city.presentation import report
+from digital_city.project import ROOT
+
+OUT_DIR = ROOT / "build" / "report"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--virtual-time-budget=5000",
+    "--enable-logging=stderr",
+    "--v=0",
+]
+CONSOLE_LINE = re.compile(r":CONSOLE[:(]")
+
+
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or (str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None)
+    if found:
+        return found
+    reason = "Debian's chromium is not installed (apt-get install -y chromium; .ci/run does it)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}: CI must run the browser test, not skip it")
+    pytest.skip(reason)
+
+
+# Read at import, before any test runs: an in-process pipeline run in another test rewrites os.environ.
+WORK_DB_AT_START = os.environ.get("DIGITAL_CITY_WORK_DB")
+
+
+def warehouse() -> Path:
+    candidates = [Path(WORK_DB_AT_START)] if WORK_DB_AT_START else []
+    candidates.append(ROOT / "build" / "ci" / "digital_city.duckdb")
+    for candidate in candidates:
+        path = candidate if candidate.is_absolute() else ROOT / candidate
+        if path.is_file():
+            return path
+    reason = (
+        "no built warehouse: `make test` builds build/ci/digital_city.duckdb before pytest "
+        f"(looked at {', '.join(str(c) for c in candidates)})"
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}: on CI the check sequence must have built it")
+    pytest.skip(reason)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    body: dict[str, str]
+    figures: dict[str, dict[str, str]]
+    console: list[str]
+    seconds: float
+
+
+class _DomReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.body: dict[str, str] = {}
+        self.figures: dict[str, dict[str, str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "body":
+            self.body = a
+        elif tag == "figure" and "chart" in a.get("class", "").split():
+            self.figures[a.get("data-chart", "?")] = a
+
+
+def render(browser: str, page: Path, profile: Path) -> Rendered:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    assert done.returncode == 0, f"chromium exited {done.returncode}: {done.stderr[-2000:]}"
+    reader = _DomReader()
+    reader.feed(done.stdout)
+    console = [line for line in done.stderr.splitlines() if CONSOLE_LINE.search(line)]
+    return Rendered(reader.body, reader.figures, console, seconds)
+
+
+@pytest.fixture(scope="module")
+def browser() -> str:
+    return chromium()
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = warehouse()
+    out = tmp_path_factory.mktemp("report") / "index.html"
+    _, problems = report.write_report(db, out)
+    assert problems == []
+    return out
+
+
+def test_every_chart_renders_with_data_marks_and_no_console_error(browser: str, page: Path, tmp_path: Path):
+    rendered = render(browser, page, tmp_path / "profile")
+    expected = int(rendered.body["data-expected-charts"])
+    assert expected == 6
+    assert rendered.console == []
+    assert rendered.body.get("data-rendered") == str(expected), "the page's check did not pass (or did not run)"
+    assert len(rendered.figures) == expected
+    marks = {name: int(attrs.get("data-marks", "0")) for name, attrs in rendered.figures.items()}
+    assert all(count > 0 for count in marks.values()), marks
+
+    # The screenshot is for people: the last run's picture of the page, beside its numbers.
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    screenshot = OUT_DIR / "screenshot.png"
+    screenshot.unlink(missing_ok=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={screenshot}",
+            "--window-size=1400,6000",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    screenshot_seconds = time.perf_counter() - started
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert screenshot.stat().st_size > 20_000, "a near-empty screenshot: the page did not paint"
+    (OUT_DIR / "browser_check.json").write_text(
+        json.dumps(
+            {
+                "page_bytes": page.stat().st_size,
+                "dump_dom_seconds": round(rendered.seconds, 2),
+                "screenshot_seconds": round(screenshot_seconds, 2),
+                "in_page_check_ms": float(rendered.body.get("data-check-ms", "nan")),
+                "charts": expected,
+                "marks": marks,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+
+
+def test_a_broken_chart_is_caught_in_the_browser(browser: str, page: Path, tmp_path: Path):
+    """Injected failure: the market chart loses its data marks; the page must say so, in the DOM and the console."""
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<figure class="chart" data-chart="market_size">')
+    end = html.index("</figure>", start)
+    broken = html[:start] + html[start:end].replace('class="mark"', 'class="gone"') + html[end:]
+    target = tmp_path / "broken.html"
+    target.write_text(broken, encoding="utf-8")
+    rendered = render(browser, target, tmp_path / "profile")
+    assert rendered.body.get("data-rendered") == str(int(rendered.body["data-expected-charts"]) - 1)
+    assert rendered.figures["market_size"].get("data-marks") == "0"
+    assert any("market_size has no visible data marks" in line for line in rendered.console), rendered.console
+
+
+def test_a_script_error_shows_in_the_console(browser: str, page: Path, tmp_path: Path):
+    """Any uncaught error is a console line, so the console check above is not blind."""
+    html = page.read_text(encoding="utf-8").replace("</body>", "<script>undefinedFunction();</script></body>")
+    target = tmp_path / "throws.html"
+    target.write_text(html, encoding="utf-8")
+    rendered = render(browser, target, tmp_path / "profile")
+    assert any("undefinedFunction" in line for line in rendered.console), rendered.console
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception), (None, pytest.skip.Exception)])
+def test_missing_chromium_fails_on_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ci, outcome):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(sys.modules[__name__], "DEBIAN_CHROMIUM", tmp_path / "no-chromium")
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome):
+        chromium()

@@ -1,0 +1,119 @@
+from pathlib import Path
+
+import pytest
+
+from digital_city.pipeline.seed_check import ROOT, Problem, check_csv, check_seeds, checker_for, main
+
+TYPES = {"k": "varchar", "n": "integer", "share": "decimal(6,2)", "day": "date", "flag": "boolean", "x": "double"}
+GOOD = "k,n,share,day,flag,x\na,1,12.50,2020-10-01,true,1.5e3\nb,,,,,\n"
+
+
+def write_seed(tmp_path: Path, body: bytes | str, types: dict[str, str] | None = TYPES) -> Path:
+    seeds = tmp_path / "seeds" / "report"
+    seeds.mkdir(parents=True, exist_ok=True)
+    entry = "  - name: s\n"
+    if types is not None:
+        entry += "    config:\n      column_types:\n" + "".join(f"        {c}: {t}\n" for c, t in types.items())
+    (seeds / "_s.yml").write_text("version: 2\nseeds:\n" + entry, encoding="utf-8")
+    path = seeds / "s.csv"
+    path.write_bytes(body.encode("utf-8") if isinstance(body, str) else body)
+    return path
+
+
+def problems(tmp_path: Path, body: bytes | str, types: dict[str, str] | None = TYPES) -> list[str]:
+    write_seed(tmp_path, body, types)
+    return [str(p) for p in check_seeds(tmp_path / "seeds", tmp_path)]
+
+
+def test_good_seed_and_blank_cells_pass(tmp_path):
+    assert problems(tmp_path, GOOD) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("", "seeds/report/s.csv: empty file (no header and no rows)"),
+        ("k,n,share,day,flag,x\n", "seeds/report/s.csv line 1: empty file (header but no rows)"),
+        ("\ufeff" + GOOD, "seeds/report/s.csv line 1 column k: byte-order mark"),
+        (GOOD.replace("b,,", "b,,,"), "seeds/report/s.csv line 3: ragged row (7 fields, header has 6)"),
+        (GOOD.replace(",x\n", ",x,extra\n").replace("1.5e3\n", "1.5e3,1\n").replace(",,\n", ",,,\n"),
+         "seeds/report/s.csv line 1 column extra: extra column"),
+        (GOOD.replace(",flag", "").replace(",true", "").replace(",,\n", ",\n"),
+         "seeds/report/s.csv line 1 column flag: missing column"),
+        (GOOD.replace("a,1,", "a,one,"), "seeds/report/s.csv line 2 column n: not integer (not an integer: 'one')"),
+        (GOOD.replace("a,1,", "a,3000000000,"), "column n: not integer (outside the 32-bit range"),
+        (GOOD.replace("12.50", "12.505"), "column share: not decimal(6,2) (more than 2 decimal places"),
+        (GOOD.replace("12.50", "12345.5"), "column share: not decimal(6,2) (more than 4 digits before the point"),
+        (GOOD.replace("12.50", "12%"), "column share: not decimal(6,2) (not a decimal number"),
+        (GOOD.replace("2020-10-01", "2020-02-30"), "column day: not date (not a calendar date"),
+        (GOOD.replace("2020-10-01", "01/10/2020"), "column day: not date (not a date YYYY-MM-DD"),
+        (GOOD.replace("true", "yes"), "column flag: not boolean (not true/false"),
+        (GOOD.replace("1.5e3", "1,5"), "line 2: ragged row"),
+        (GOOD.replace("1.5e3", "n/a"), "column x: not double (not a number"),
+        (GOOD + "\n", "line 4: blank line"),
+    ],
+)
+def test_each_rule_names_file_line_and_column(tmp_path, body, expected):
+    found = problems(tmp_path, body)
+    assert any(expected in p for p in found), found
+
+
+def test_broken_utf8_reports_its_line(tmp_path):
+    body = GOOD.encode("utf-8").replace(b"b,,", b"\xe4\xb8,,")
+    assert problems(tmp_path, body) == [
+        "seeds/report/s.csv line 3 column k: invalid UTF-8 (byte e4 b8 at offset 53)"
+    ]
+
+
+def test_broken_utf8_inside_a_later_column_names_that_column(tmp_path):
+    body = GOOD.encode("utf-8").replace(b"2020-10-01", b"2020-\xff0-01")
+    assert problems(tmp_path, body) == [
+        "seeds/report/s.csv line 2 column day: invalid UTF-8 (byte ff at offset 36)"
+    ]
+
+
+def test_multiline_quoted_field_keeps_line_numbers(tmp_path):
+    body = 'k,n,share,day,flag,x\n"two\nlines",1,,,,\nc,bad,,,,\n'
+    assert problems(tmp_path, body) == ["seeds/report/s.csv line 4 column n: not integer (not an integer: 'bad')"]
+
+
+def test_missing_file_undeclared_seed_and_missing_column_types(tmp_path):
+    path = write_seed(tmp_path, GOOD)
+    path.rename(path.with_name("other.csv"))
+    found = [str(p) for p in check_seeds(tmp_path / "seeds", tmp_path)]
+    assert found == [
+        "seeds/report/s.csv: file missing (declared in seeds/report/_s.yml)",
+        "seeds/report/other.csv: undeclared seed (no yml entry with column_types)",
+    ]
+    (tmp_path / "seeds" / "report" / "other.csv").unlink()
+    assert problems(tmp_path, GOOD, types=None) == [
+        "seeds/report/s.csv: no column_types (declare them in seeds/report/_s.yml)"
+    ]
+
+
+def test_unknown_declared_type_is_a_problem(tmp_path):
+    assert problems(tmp_path, "k\na\n", {"k": "geometry"}) == [
+        "seeds/report/s.csv line 1 column k: unsupported declared type (geometry)"
+    ]
+
+
+def test_a_column_of_bad_values_is_capped(tmp_path):
+    body = "k,n\n" + "".join(f"r{i},x\n" for i in range(20))
+    types = {"k": "varchar", "n": "integer"}
+    found = check_csv(write_seed(tmp_path, body, types), types, tmp_path)
+    assert len(found) == 6
+    assert found[-1] == Problem("seeds/report/s.csv", "not integer", "further lines not listed", column="n")
+
+
+def test_type_parsers():
+    assert checker_for("SMALLINT")("40000") == "outside the 16-bit range"
+    assert checker_for("bigint")("-9") is None
+    assert checker_for("decimal(20,4)")("-0.5") is None
+    assert checker_for("decimal(20,4)")(".") == "not a decimal number"
+    assert checker_for("varchar")("任何") is None
+    assert checker_for("interval") is None
+
+
+def test_project_seeds_pass(capsys):
+    assert main(["--project-dir", str(ROOT)]) == 0
+    assert "seed check passed" in capsys.readouterr().out
