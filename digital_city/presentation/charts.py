@@ -8,11 +8,10 @@ Every data mark carries a tooltip with the figure as printed, the report's quote
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from html import escape as esc
 from typing import Any
 
 import altair as alt
@@ -42,6 +41,8 @@ LOWER_BOUND = ("more_than", "at_least")
 PRINTED = alt.Tooltip("printed:N", title="原文数值 · as printed")
 QUOTE = alt.Tooltip("quote:N", title="原文 · quote")
 SOURCE = alt.Tooltip("source:N", title="来源 · source")
+# The market mart keeps amounts, not the printed words: its reported USD figures are shown in the printed unit.
+REPORTED_FIGURE = alt.Tooltip("printed:N", title="报告数值 · reported figure")
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class Chart:
 def num(value: Any) -> float:
     if value is None:
         raise ValueError("a chart value is missing")
-    return float(value) if isinstance(value, Decimal) else float(value)
+    return float(value)
 
 
 def source_line(section: str | None, cited: str | None) -> str:
@@ -135,7 +136,9 @@ def pilot_designations(rows: Sequence[Row], programs: Sequence[Row]) -> Chart:
     running total as a line and the report's round 700 as a rule."""
     program_of = {p["program_key"]: p for p in programs}
     ordered = sorted(rows, key=lambda r: r["table_row_order"])
-    ministries = distinct([(r["lead_ministry_code"], f"{r['lead_ministry_zh']} · {r['lead_ministry_en']}") for r in ordered])
+    ministries = distinct(
+        [(r["lead_ministry_code"], f"{r['lead_ministry_zh']} · {r['lead_ministry_en']}") for r in ordered]
+    )
     rank = {code: i for i, (code, _) in enumerate(ministries)}
     segments = []
     for r in ordered:
@@ -152,9 +155,16 @@ def pilot_designations(rows: Sequence[Row], programs: Sequence[Row]) -> Chart:
                 "source": source_line(program.get("report_section"), program.get("cited_source")),
             }
         )
-    years = [str(y) for y in range(min(r["designation_year"] for r in rows), max(r["designation_year"] for r in rows) + 1)] if rows else []
+    years = (
+        [str(y) for y in range(min(r["designation_year"] for r in rows), max(r["designation_year"] for r in rows) + 1)]
+        if rows
+        else []
+    )
     running = [
-        {"year": str(year), "total": max(int(r["running_designations_through_year"]) for r in rows if r["designation_year"] == year)}
+        {
+            "year": str(year),
+            "total": max(int(r["running_designations_through_year"]) for r in rows if r["designation_year"] == year),
+        }
         for year in sorted({r["designation_year"] for r in rows})
     ]
     year_axis = alt.Axis(title=None, labelAngle=0, labelColor=INK, labelFontSize=12)
@@ -163,33 +173,45 @@ def pilot_designations(rows: Sequence[Row], programs: Sequence[Row]) -> Chart:
     stacked = alt.Chart(data(segments)).transform_stack(
         stack="count", groupby=["year"], sort=[alt.SortField("stack_order")], as_=["y0", "y1"]
     )
-    bars = stacked.mark_bar(stroke="#fff", strokeWidth=1).encode(
-        x=x,
-        y=alt.Y("y0:Q", title="试点数 / designations"),
-        y2="y1:Q",
-        color=alt.Color(
-            "ministry:N",
-            scale=alt.Scale(domain=[label for _, label in ministries], range=list(PALETTE)),
-            legend=legend("主导部委 · lead ministry"),
-        ),
-        tooltip=[
-            alt.Tooltip("year:N", title="年份 · year"),
-            alt.Tooltip("programme:N", title="试点 · programme"),
-            alt.Tooltip("ministry:N", title="主导部委 · lead ministry"),
-            PRINTED,
-            QUOTE,
-            SOURCE,
-        ],
-    ).properties(name="data_designations")
-    counts = stacked.transform_filter("datum.count >= 30").transform_calculate(mid="(datum.y0 + datum.y1) / 2").mark_text(
-        color="#fff", fontSize=10.5
-    ).encode(x=x, y="mid:Q", text="count:Q")
-    year_totals = alt.Chart(data(segments)).transform_aggregate(total="sum(count)", groupby=["year"]).mark_text(
-        dy=-8, fontWeight="bold", fontSize=12, color=INK
-    ).encode(x=x, y="total:Q", text="total:Q")
+    bars = (
+        stacked.mark_bar(stroke="#fff", strokeWidth=1)
+        .encode(
+            x=x,
+            y=alt.Y("y0:Q", title="试点数 / designations"),
+            y2="y1:Q",
+            color=alt.Color(
+                "ministry:N",
+                scale=alt.Scale(domain=[label for _, label in ministries], range=list(PALETTE)),
+                legend=legend("主导部委 · lead ministry"),
+            ),
+            tooltip=[
+                alt.Tooltip("year:N", title="年份 · year"),
+                alt.Tooltip("programme:N", title="试点 · programme"),
+                alt.Tooltip("ministry:N", title="主导部委 · lead ministry"),
+                PRINTED,
+                QUOTE,
+                SOURCE,
+            ],
+        )
+        .properties(name="data_designations")
+    )
+    counts = (
+        stacked.transform_filter("datum.count >= 30")
+        .transform_calculate(mid="(datum.y0 + datum.y1) / 2")
+        .mark_text(color="#fff", fontSize=10.5)
+        .encode(x=x, y="mid:Q", text="count:Q")
+    )
+    year_totals = (
+        alt.Chart(data(segments))
+        .transform_aggregate(total="sum(count)", groupby=["year"])
+        .mark_text(dy=-8, fontWeight="bold", fontSize=12, color=INK)
+        .encode(x=x, y="total:Q", text="total:Q")
+    )
     empty = [{"year": y} for y in years if y not in {s["year"] for s in segments}]
-    no_batch = alt.Chart(data(empty)).mark_text(dy=-8, color=MUTED, fontSize=10.5, text="无新批次 none").encode(
-        x=x, y=alt.datum(0)
+    no_batch = (
+        alt.Chart(data(empty))
+        .mark_text(dy=-8, color=MUTED, fontSize=10.5, text="无新批次 none")
+        .encode(x=x, y=alt.datum(0))
     )
     # Plotted at the band's right edge (the end of the year), clear of the year total above the bar.
     at_year_end = alt.X("year:O", bandPosition=1, scale=year_scale, axis=year_axis)
@@ -205,27 +227,37 @@ def pilot_designations(rows: Sequence[Row], programs: Sequence[Row]) -> Chart:
         .encode(x=at_year_end, y="total:Q")
     )
     line = total_line.mark_line(color=INK, strokeWidth=2)
-    points = total_line.mark_point(filled=False, fill="#fff", stroke=INK, strokeWidth=2, size=70, opacity=1).encode(
-        **kind,
-        tooltip=[
-            alt.Tooltip("year:N", title="年份 · year"),
-            alt.Tooltip("total:Q", title="累计（推算）· running total (derived)"),
-        ],
-    ).properties(name="data_running_total")
-    point_labels = total_line.mark_text(dx=8, dy=-10, align="left", fontSize=10.5, color=INK).encode(
-        text=alt.Text("label:N")
-    ).transform_calculate(label="'累计 ' + datum.total")
+    points = (
+        total_line.mark_point(filled=False, fill="#fff", stroke=INK, strokeWidth=2, size=70, opacity=1)
+        .encode(
+            **kind,
+            tooltip=[
+                alt.Tooltip("year:N", title="年份 · year"),
+                alt.Tooltip("total:Q", title="累计（推算）· running total (derived)"),
+            ],
+        )
+        .properties(name="data_running_total")
+    )
+    point_labels = (
+        total_line.mark_text(dx=8, dy=-10, align="left", fontSize=10.5, color=INK)
+        .encode(text=alt.Text("label:N"))
+        .transform_calculate(label="'累计 ' + datum.total")
+    )
     sections = distinct([(p["report_section"], p["cited_source"]) for p in programs])
+    # The report's own round figure (its section title), so the reader sees the total pass it.
+    section, cited = sections[0] if sections else ("", "")
     reference = alt.Chart(
-        data([{"value": 700, "printed": "超过700个", "quote": s or "", "source": source_line(s, c)} for s, c in sections[:1]])
+        data([{"value": 700, "printed": "超过700个", "quote": section, "source": source_line(section, cited)}])
     )
     rule = reference.mark_rule(color=HIGHLIGHT, strokeDash=[5, 4]).encode(y="value:Q", tooltip=[PRINTED, QUOTE, SOURCE])
     rule_label = reference.mark_text(
         align="left", x=6, dy=-7, color=HIGHLIGHT, fontSize=10.5, text="报告：超过700个 · report: more than 700"
     ).encode(y="value:Q")
-    chart = alt.layer(rule, bars, counts, year_totals, no_batch, line, points, point_labels, rule_label).properties(
-        width=WIDTH, height=360
-    ).resolve_scale(x="shared")
+    chart = (
+        alt.layer(rule, bars, counts, year_totals, no_batch, line, points, point_labels, rule_label)
+        .properties(width=WIDTH, height=360)
+        .resolve_scale(x="shared")
+    )
     return Chart(
         key="pilot_designations",
         title_zh="国家数字城市试点：各年批次与主导部委",
@@ -243,7 +275,13 @@ def pilot_designations(rows: Sequence[Row], programs: Sequence[Row]) -> Chart:
 
 MARKET_SERIES = (
     # (measure_code, multiplier_reading, colour, dash, label)
-    ("core_tech_investment", "not_applicable", PALETTE[0], [1, 0], "核心技术投资（IDC）· core technology investment (IDC)"),
+    (
+        "core_tech_investment",
+        "not_applicable",
+        PALETTE[0],
+        [1, 0],
+        "核心技术投资（IDC）· core technology investment (IDC)",
+    ),
     ("total_market", "on_top", PALETTE[1], [6, 3], "市场总规模，配套另加~3倍 · total market, ~3x on top (4x core)"),
     ("total_market", "in_total", PALETTE[2], [6, 3], "市场总规模，合计~3倍 · total market, ~3x in total (3x core)"),
 )
@@ -310,27 +348,37 @@ def _market_panel(rows: Sequence[Row], headline: Row | None, currency: tuple[str
     lines = base.mark_line(strokeWidth=2).encode(
         color=alt.Color("series:N", scale=colour, legend=series_legend),
         strokeDash=alt.StrokeDash(
-            "series:N", scale=alt.Scale(domain=series, range=[d for _, _, _, d, _ in MARKET_SERIES]), legend=series_legend
+            "series:N",
+            scale=alt.Scale(domain=series, range=[d for _, _, _, d, _ in MARKET_SERIES]),
+            legend=series_legend,
         ),
     )
     # White discs under the hollow points, so the line does not run through them.
     masks = base.mark_point(filled=True, fill="#fff", size=60, opacity=1)
-    marks = base.mark_point(filled=True, size=70, opacity=1).encode(
-        fill=alt.Fill("series:N", scale=colour, legend=series_legend),
-        shape=status,
-        tooltip=[
-            alt.Tooltip("series:N", title="系列 · series"),
-            alt.Tooltip("year:N", title="年份 · year"),
-            alt.Tooltip("value:Q", title=axis_title, format=",.1f"),
-            alt.Tooltip("status:N", title="类型 · status"),
-            PRINTED,
-            alt.Tooltip("how:N", title="推算方法 · how derived"),
-            SOURCE,
-        ],
-    ).properties(name=f"data_{name}_points")
-    end_labels = base.transform_filter(alt.datum.year == last_year).mark_text(
-        align="left", dx=9, fontWeight="bold", fontSize=10.5
-    ).encode(text=alt.Text("value:Q", format=",.0f"), color=alt.Color("series:N", scale=colour, legend=series_legend))
+    marks = (
+        base.mark_point(filled=True, size=70, opacity=1)
+        .encode(
+            fill=alt.Fill("series:N", scale=colour, legend=series_legend),
+            shape=status,
+            tooltip=[
+                alt.Tooltip("series:N", title="系列 · series"),
+                alt.Tooltip("year:N", title="年份 · year"),
+                alt.Tooltip("value:Q", title=axis_title, format=",.1f"),
+                alt.Tooltip("status:N", title="类型 · status"),
+                REPORTED_FIGURE,
+                alt.Tooltip("how:N", title="推算方法 · how derived"),
+                SOURCE,
+            ],
+        )
+        .properties(name=f"data_{name}_points")
+    )
+    end_labels = (
+        base.transform_filter(alt.datum.year == last_year)
+        .mark_text(align="left", dx=9, fontWeight="bold", fontSize=10.5)
+        .encode(
+            text=alt.Text("value:Q", format=",.0f"), color=alt.Color("series:N", scale=colour, legend=series_legend)
+        )
+    )
     layers: list[alt.Chart] = [lines, masks, marks, end_labels]
     if headline is not None and column == "value_cny":
         value = num(headline["value_cny"]) / 1e8
@@ -350,23 +398,24 @@ def _market_panel(rows: Sequence[Row], headline: Row | None, currency: tuple[str
         ).encode(y=y)
         layers += [
             top.mark_rule(color=HIGHLIGHT, strokeDash=[5, 4]),
-            top.mark_point(filled=True, size=150, color=HIGHLIGHT, opacity=1).encode(
+            top.mark_point(filled=True, size=150, color=HIGHLIGHT, opacity=1)
+            .encode(
                 x=x,
                 # The headline is a lower bound: an upward triangle, as the campaign chart's arrows say "more than".
                 shape=status,
                 tooltip=[
                     alt.Tooltip("year:N", title="年份 · year"),
                     alt.Tooltip("value:Q", title=axis_title, format=",.0f"),
-                    PRINTED,
+                    REPORTED_FIGURE,
                     alt.Tooltip("how:N", title="说明 · note"),
                     SOURCE,
                 ],
-            ).properties(name="data_cny_headline"),
+            )
+            .properties(name="data_cny_headline"),
             top.mark_text(
                 align="left",
                 x=8,
                 dy=-16,
-                lineBreak="\n",
                 color=HIGHLIGHT,
                 fontSize=10.5,
                 fontWeight="bold",
@@ -415,7 +464,7 @@ RANK_TABLE_EN = {
 
 def _rank_grid(rows: Sequence[Row], name: str, classes: alt.Scale, footnotes: list[str]) -> alt.LayerChart:
     generations = distinct(
-        [(r["generation_key"], f"{r['generation_zh']}\n{r['generation_en']}") for r in sorted(rows, key=lambda r: r["generation_key"])]
+        [f"{r['generation_zh']}\n{r['generation_en']}" for r in sorted(rows, key=lambda r: r["generation_key"])]
     )
     cells = []
     for r in rows:
@@ -427,7 +476,7 @@ def _rank_grid(rows: Sequence[Row], name: str, classes: alt.Scale, footnotes: li
         cells.append(
             {
                 "generation": f"{r['generation_zh']} · {r['generation_en']}",
-                "generation_key": r["generation_key"],
+                "generation_label": f"{r['generation_zh']}\n{r['generation_en']}",
                 "rank": f"No.{r['item_rank']}",
                 "item_class": f"{r['item_type_zh']} · {r['item_type_en']}",
                 "label_zh": label,
@@ -439,8 +488,8 @@ def _rank_grid(rows: Sequence[Row], name: str, classes: alt.Scale, footnotes: li
             }
         )
     x = alt.X(
-        "generation_key:N",
-        sort=[key for key, _ in generations],
+        "generation_label:N",
+        sort=generations,
         axis=alt.Axis(
             orient="top",
             title=None,
@@ -450,23 +499,29 @@ def _rank_grid(rows: Sequence[Row], name: str, classes: alt.Scale, footnotes: li
             labelColor=INK,
             labelFontSize=12,
             labelPadding=6,
-            # Two lines per generation (Chinese over English), from a lookup Vega-Lite keeps in the spec.
-            labelExpr=f"split({json.dumps(dict(generations), ensure_ascii=False)}[datum.value], '\\n')",
+            labelExpr="split(datum.label, '\\n')",  # Chinese over English
         ),
     )
-    y = alt.Y("rank:O", axis=alt.Axis(title=None, domain=False, ticks=False, labelColor=INK, labelFontWeight="bold", labelFontSize=12))
+    y = alt.Y(
+        "rank:O",
+        axis=alt.Axis(title=None, domain=False, ticks=False, labelColor=INK, labelFontWeight="bold", labelFontSize=12),
+    )
     base = alt.Chart(data(cells)).encode(x=x, y=y)
-    tiles = base.mark_rect(cornerRadius=4, stroke="#fff", strokeWidth=4).encode(
-        color=alt.Color("item_class:N", scale=classes, legend=legend("类别 · item class", columns=4)),
-        tooltip=[
-            alt.Tooltip("generation:N", title="世代 · generation"),
-            alt.Tooltip("item:N", title="项 · item"),
-            alt.Tooltip("item_class:N", title="类别 · class"),
-            PRINTED,
-            QUOTE,
-            SOURCE,
-        ],
-    ).properties(name=f"data_{name}_cells")
+    tiles = (
+        base.mark_rect(cornerRadius=4, stroke="#fff", strokeWidth=4)
+        .encode(
+            color=alt.Color("item_class:N", scale=classes, legend=legend("类别 · item class", columns=4)),
+            tooltip=[
+                alt.Tooltip("generation:N", title="世代 · generation"),
+                alt.Tooltip("item:N", title="项 · item"),
+                alt.Tooltip("item_class:N", title="类别 · class"),
+                PRINTED,
+                QUOTE,
+                SOURCE,
+            ],
+        )
+        .properties(name=f"data_{name}_cells")
+    )
     zh = base.mark_text(dy=-8, fontSize=14, fontWeight="bold", color=INK).encode(text="label_zh:N")
     en = base.mark_text(dy=10, baseline="top", fontSize=10.5, color=MUTED, lineBreak="\n").encode(text="label_en:N")
     title = alt.Title(rows[0]["table_title_zh"] if rows else name, subtitle=RANK_TABLE_EN[name])
@@ -479,7 +534,10 @@ def generation_ranks(channel_rows: Sequence[Row], focus_rows: Sequence[Row]) -> 
     classes = distinct([f"{r['item_type_zh']} · {r['item_type_en']}" for r in everything])
     scale = alt.Scale(domain=classes, range=[TINTS[i % len(TINTS)] for i in range(len(classes))])
     footnotes: list[str] = []
-    grids = [_rank_grid(channel_rows, "info_channels", scale, footnotes), _rank_grid(focus_rows, "focus", scale, footnotes)]
+    grids = [
+        _rank_grid(channel_rows, "info_channels", scale, footnotes),
+        _rank_grid(focus_rows, "focus", scale, footnotes),
+    ]
     notes = tuple(f"{'*' * (i + 1)} {note}" for i, note in enumerate(footnotes))
     first = next(iter(everything), None)
     if first is not None:
@@ -492,7 +550,9 @@ def generation_ranks(channel_rows: Sequence[Row], focus_rows: Sequence[Row]) -> 
         title_zh="各世代了解城市的渠道与关注的城市维度（排名）",
         title_en="How each generation learns about a city and what it looks at: ranks 1-3 by generation",
         spec=finish(alt.hconcat(*grids, spacing=50)),
-        sources=tuple(source_line(s, c) for s, c in distinct([(r["report_section"], r["cited_source"]) for r in everything])),
+        sources=tuple(
+            source_line(s, c) for s, c in distinct([(r["report_section"], r["cited_source"]) for r in everything])
+        ),
         notes=notes,
     )
 
@@ -546,7 +606,8 @@ def campaign_reach(rows: Sequence[Row]) -> Chart:
                 "source": source_line(r.get("report_section"), r.get("cited_source")),
             }
         )
-    colour = alt.Scale(domain=types, range=[PALETTE[list(REACH_TYPES).index(t)] for t in REACH_TYPES if f"{REACH_TYPES[t][0]} · {REACH_TYPES[t][1]}" in types])
+    colours = {f"{zh} · {en}": PALETTE[i] for i, (zh, en) in enumerate(REACH_TYPES.values())}
+    colour = alt.Scale(domain=types, range=[colours[t] for t in types])
     metric = alt.Color("metric:N", scale=colour, legend=legend("指标 · metric", columns=3))
     # Padding keeps a point off the axis ends, where its arrow would run into the labels.
     x = alt.X(
@@ -569,7 +630,8 @@ def campaign_reach(rows: Sequence[Row]) -> Chart:
     lower = base.transform_filter(alt.FieldOneOfPredicate(field="qualifier", oneOf=list(LOWER_BOUND)))
     nearly = base.transform_filter(alt.datum.qualifier == "nearly")
     layers = [
-        base.mark_point(filled=True, size=115, opacity=1).encode(
+        base.mark_point(filled=True, size=115, opacity=1)
+        .encode(
             x=x,
             color=metric,
             tooltip=[
@@ -580,18 +642,21 @@ def campaign_reach(rows: Sequence[Row]) -> Chart:
                 QUOTE,
                 SOURCE,
             ],
-        ).properties(name="data_campaign_points"),
+        )
+        .properties(name="data_campaign_points"),
         # Listed after the points, so the legend takes the points' look; it stops at the point's edge.
         base.mark_rule(strokeWidth=6, opacity=0.25, xOffset=-7).encode(x=x, x2=alt.value(0), color=metric),
         # Open to the right: the true figure is at least this.
         lower.mark_rule(strokeWidth=2, xOffset=6, x2Offset=20).encode(x=x, x2="value:Q", color=metric),
-        lower.mark_point(filled=True, size=60, xOffset=24, opacity=1).encode(x=x, color=metric, shape=arrow).properties(
-            name="qualifier_lower_bound"
+        lower.mark_point(filled=True, size=60, xOffset=24, opacity=1)
+        .encode(x=x, color=metric, shape=arrow)
+        .properties(name="qualifier_lower_bound"),
+        nearly.mark_point(filled=True, size=60, xOffset=-13, opacity=1)
+        .encode(x=x, color=metric, shape=arrow)
+        .properties(name="qualifier_nearly"),
+        base.mark_text(align="left", dx=36, dy=-6, fontWeight="bold", fontSize=12, color=INK).encode(
+            x=x, text="printed:N"
         ),
-        nearly.mark_point(filled=True, size=60, xOffset=-13, opacity=1).encode(x=x, color=metric, shape=arrow).properties(
-            name="qualifier_nearly"
-        ),
-        base.mark_text(align="left", dx=36, dy=-6, fontWeight="bold", fontSize=12, color=INK).encode(x=x, text="printed:N"),
         base.mark_text(align="left", dx=36, dy=9, fontSize=10.5, color=MUTED).encode(x=x, text="qualifier_label:N"),
         base.mark_text(align="right", x=-14, dy=-6, fontSize=12, color=INK).encode(text="label_zh:N"),
         base.mark_text(align="right", x=-14, dy=9, fontSize=10.5, color=MUTED).encode(text="label_en:N"),
@@ -602,7 +667,9 @@ def campaign_reach(rows: Sequence[Row]) -> Chart:
         title_zh="城市推广活动的传播量：播放、阅读、曝光与覆盖",
         title_en="Reach of city-promotion campaigns compared across cities: plays, reads, exposure, people reached",
         spec=finish(chart),
-        sources=tuple(source_line(s, c) for s, c in distinct([(r["report_section"], r["cited_source"]) for r in shown])),
+        sources=tuple(
+            source_line(s, c) for s, c in distinct([(r["report_section"], r["cited_source"]) for r in shown])
+        ),
         notes=(
             "数值按报告原文标注；“超过”为下限，并非确数。不同指标口径不同，仅作量级比较。 Figures as printed; "
             "a 'more than' figure is a lower bound, not an exact count. The metrics differ, so compare orders of "
@@ -619,7 +686,11 @@ SUB_UNIT = "浅色：仅所辖区县入选 · light: only a district or county-l
 
 def broadband_provinces(rows: Sequence[Row], programs: Sequence[Row], list_sources: Sequence[Row]) -> Chart:
     """Prefecture-level units per province designated Broadband China demonstration cities, stacked by batch."""
-    batch_keys = [p["program_key"] for p in sorted(programs, key=lambda p: p["table_row_order"]) if p["program_family"] == "broadband"]
+    batch_keys = [
+        p["program_key"]
+        for p in sorted(programs, key=lambda p: p["table_row_order"])
+        if p["program_family"] == "broadband"
+    ]
     batch_keys += sorted({r["program_key"] for r in rows} - set(batch_keys))
     program_of = {p["program_key"]: p for p in programs}
     urls = {}
@@ -627,12 +698,15 @@ def broadband_provinces(rows: Sequence[Row], programs: Sequence[Row], list_sourc
         urls.setdefault(s["program_key"], []).append(s["source_url"])
     years = {r["program_key"]: r["designation_year"] for r in rows}
     batch_label = {
-        k: f"{program_of[k]['program_name_zh'] if k in program_of else k}（公布 announced {years.get(k, '')}）" for k in batch_keys
+        k: f"{program_of[k]['program_name_zh'] if k in program_of else k}（公布 announced {years.get(k, '')}）"
+        for k in batch_keys
     }
     totals: dict[str, int] = {}
     for r in rows:
         totals[r["province_name_zh"]] = totals.get(r["province_name_zh"], 0) + int(r["designated_city_count"])
-    provinces = sorted(totals, key=lambda p: (-totals[p], min(int(r["province_code"]) for r in rows if r["province_name_zh"] == p)))
+    provinces = sorted(
+        totals, key=lambda p: (-totals[p], min(int(r["province_code"]) for r in rows if r["province_name_zh"] == p))
+    )
     segments = []
     for r in rows:
         program = program_of.get(r["program_key"], {})
@@ -652,38 +726,58 @@ def broadband_provinces(rows: Sequence[Row], programs: Sequence[Row], list_sourc
                 }
             )
     shown_batches = [batch_label[k] for k in batch_keys if k in years]
-    colour = alt.Scale(domain=shown_batches, range=[PALETTE[batch_keys.index(k) % len(PALETTE)] for k in batch_keys if k in years])
-    y = alt.Y("province:N", sort=provinces, scale=alt.Scale(paddingInner=0.2), axis=alt.Axis(title=None, domain=False, ticks=False, labelColor=INK, labelFontSize=12))
+    colour = alt.Scale(
+        domain=shown_batches, range=[PALETTE[batch_keys.index(k) % len(PALETTE)] for k in batch_keys if k in years]
+    )
+    y = alt.Y(
+        "province:N",
+        sort=provinces,
+        scale=alt.Scale(paddingInner=0.2),
+        axis=alt.Axis(title=None, domain=False, ticks=False, labelColor=INK, labelFontSize=12),
+    )
     stacked = alt.Chart(data(segments)).transform_stack(
         stack="count", groupby=["province"], sort=[alt.SortField("stack_order")], as_=["x0", "x1"]
     )
-    bars = stacked.mark_bar(stroke="#fff", strokeWidth=1).encode(
-        y=y,
-        x=alt.X("x0:Q", title="入选地级单位数（各批次分别计）· prefecture-level units, counted per batch", axis=alt.Axis(orient="top", tickMinStep=1)),
-        x2="x1:Q",
-        color=alt.Color("batch:N", scale=colour, legend=legend("批次 · batch")),
-        opacity=alt.Opacity(
-            "kind:O",
-            scale=alt.Scale(domain=[WHOLE, SUB_UNIT], range=[1, 0.35]),
-            legend=legend("入选方式 · how designated", symbolFillColor=MUTED, symbolStrokeColor=MUTED),
-        ),
-        tooltip=[
-            alt.Tooltip("province:N", title="省份 · province"),
-            alt.Tooltip("batch:N", title="批次 · batch"),
-            alt.Tooltip("kind:N", title="入选方式 · how"),
-            alt.Tooltip("count:Q", title="地级单位 · prefecture-level units"),
-            alt.Tooltip("printed:N", title="报告印刷的批次城市数 · batch size as printed"),
-            QUOTE,
-            alt.Tooltip("source:N", title="名单 · list"),
-        ],
-    ).properties(name="data_broadband_segments")
-    totals_text = alt.Chart(data(segments)).transform_aggregate(total="sum(count)", groupby=["province"]).mark_text(
-        align="left", dx=6, fontSize=10.5, color=INK
-    ).encode(y=y, x="total:Q", text="total:Q")
+    bars = (
+        stacked.mark_bar(stroke="#fff", strokeWidth=1)
+        .encode(
+            y=y,
+            x=alt.X(
+                "x0:Q",
+                title="入选地级单位数（各批次分别计）· prefecture-level units, counted per batch",
+                axis=alt.Axis(orient="top", tickMinStep=1),
+            ),
+            x2="x1:Q",
+            color=alt.Color("batch:N", scale=colour, legend=legend("批次 · batch")),
+            opacity=alt.Opacity(
+                "kind:O",
+                scale=alt.Scale(domain=[WHOLE, SUB_UNIT], range=[1, 0.35]),
+                legend=legend("入选方式 · how designated", symbolFillColor=MUTED, symbolStrokeColor=MUTED),
+            ),
+            tooltip=[
+                alt.Tooltip("province:N", title="省份 · province"),
+                alt.Tooltip("batch:N", title="批次 · batch"),
+                alt.Tooltip("kind:N", title="入选方式 · how"),
+                alt.Tooltip("count:Q", title="地级单位 · prefecture-level units"),
+                alt.Tooltip("printed:N", title="报告印刷的批次城市数 · batch size as printed"),
+                QUOTE,
+                alt.Tooltip("source:N", title="名单 · list"),
+            ],
+        )
+        .properties(name="data_broadband_segments")
+    )
+    totals_text = (
+        alt.Chart(data(segments))
+        .transform_aggregate(total="sum(count)", groupby=["province"])
+        .mark_text(align="left", dx=6, fontSize=10.5, color=INK)
+        .encode(y=y, x="total:Q", text="total:Q")
+    )
     chart = alt.layer(bars, totals_text).properties(width=WIDTH - 140, height=alt.Step(19))
     sources = tuple(
         source_line(s, c)
-        for s, c in distinct([(program_of[k]["report_section"], program_of[k]["cited_source"]) for k in batch_keys if k in program_of])
+        for s, c in distinct(
+            [(program_of[k]["report_section"], program_of[k]["cited_source"]) for k in batch_keys if k in program_of]
+        )
     )
     sources += (
         "参考数据 / reference: 工信部、发改委宽带中国示范城市名单 MIIT/NDRC Broadband China lists, "
@@ -708,8 +802,6 @@ def broadband_provinces(rows: Sequence[Row], programs: Sequence[Row], list_sourc
 
 def claim_checks(rows: Sequence[Row]) -> Chart:
     """A verdict bar (one mark per verdict) above the full claim-check table with verdict colours."""
-    from html import escape as esc
-
     ordered = sorted(rows, key=lambda r: r["claim_order"])
     # Known verdicts first in a fixed order; an unknown one still gets its bar (and a grey colour).
     verdicts = [*VERDICT_ORDER, *distinct([r["verdict"] for r in ordered if r["verdict"] not in VERDICT_ORDER])]
@@ -732,21 +824,29 @@ def claim_checks(rows: Sequence[Row]) -> Chart:
         domain=[g["verdict"] for g in groups],
         range=[VERDICT_COLOURS.get(v, MUTED) for v in verdicts if any(r["verdict"] == v for r in ordered)],
     )
-    stacked = alt.Chart(data(groups)).transform_stack(
-        stack="count", groupby=[], sort=[alt.SortField("order")], as_=["x0", "x1"]
-    ).encode(x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[0, max(total, 1)], nice=False)))
-    bar = stacked.mark_bar(stroke="#fff", strokeWidth=2, height=34).encode(
-        x2="x1:Q",
-        color=alt.Color("verdict:N", scale=colour, legend=legend("结论 · verdict", columns=4)),
-        tooltip=[
-            alt.Tooltip("verdict:N", title="结论 · verdict"),
-            alt.Tooltip("claims:N", title="论断 · claims (see the table)"),
-            PRINTED,
-        ],
-    ).properties(name="data_verdicts")
-    counts = stacked.transform_calculate(mid="(datum.x0 + datum.x1) / 2").mark_text(
-        color="#fff", fontWeight="bold", fontSize=13
-    ).encode(x="mid:Q", text="count:Q")
+    stacked = (
+        alt.Chart(data(groups))
+        .transform_stack(stack="count", groupby=[], sort=[alt.SortField("order")], as_=["x0", "x1"])
+        .encode(x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[0, max(total, 1)], nice=False)))
+    )
+    bar = (
+        stacked.mark_bar(stroke="#fff", strokeWidth=2, height=34)
+        .encode(
+            x2="x1:Q",
+            color=alt.Color("verdict:N", scale=colour, legend=legend("结论 · verdict", columns=4)),
+            tooltip=[
+                alt.Tooltip("verdict:N", title="结论 · verdict"),
+                alt.Tooltip("claims:N", title="论断 · claims (see the table)"),
+                PRINTED,
+            ],
+        )
+        .properties(name="data_verdicts")
+    )
+    counts = (
+        stacked.transform_calculate(mid="(datum.x0 + datum.x1) / 2")
+        .mark_text(color="#fff", fontWeight="bold", fontSize=13)
+        .encode(x="mid:Q", text="count:Q")
+    )
     chart = alt.layer(bar, counts).properties(
         width=WIDTH, height=40, title=alt.Title(f"共 {total} 条论断 · {total} claims checked", fontSize=11, color=MUTED)
     )

@@ -236,9 +236,7 @@ def render_page(chart_list: list[charts.Chart], meta: Provenance) -> str:
         "reported figures, hollow marks are derived here. 悬停查看原文 · hover a mark for the printed figure, the "
         "quote and the source.</p></header>"
         "<main>" + "".join(figure_html(c) for c in chart_list) + "</main>"
-        f"<footer>{escape(footer)}</footer>"
-        + "".join(f"<script>{s}</script>" for s in scripts)
-        + "</body></html>"
+        f"<footer>{escape(footer)}</footer>" + "".join(f"<script>{s}</script>" for s in scripts) + "</body></html>"
     )
 
 

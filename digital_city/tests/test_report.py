@@ -330,7 +330,9 @@ def test_the_page_is_offline_and_runs_only_its_own_scripts():
     assert "'unsafe-inline'" not in directives["script-src"]
     scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
     assert len(scripts) == 2 and "vegaEmbed" in scripts[1]
-    assert sorted(re.findall(r"'sha256-[^']+'", directives["script-src"])) == sorted(report.script_hash(s) for s in scripts)
+    assert sorted(re.findall(r"'sha256-[^']+'", directives["script-src"])) == sorted(
+        report.script_hash(s) for s in scripts
+    )
 
 
 def test_every_chart_cites_its_sources():
@@ -343,7 +345,11 @@ def test_every_chart_cites_its_sources():
 def test_data_marks_carry_the_printed_value_the_quote_and_the_source_as_tooltips():
     campaign = _marks(_spec("campaign_reach"))["data_campaign_points"]
     xian = next(item for item in campaign if "17亿次以上" in item["description"])
-    for expected in ("原文数值 · as printed: 17亿次以上", "原文 · quote: ", "来源 · source: 报告章节 / report section「节」"):
+    for expected in (
+        "原文数值 · as printed: 17亿次以上",
+        "原文 · quote: ",
+        "来源 · source: 报告章节 / report section「节」",
+    ):
         assert expected in xian["description"]
     pilot = _marks(_spec("pilot_designations"))["data_designations"]
     assert any("原文 · quote: 首批国家智慧城市试点 90 住建部" in item["description"] for item in pilot)

@@ -225,9 +225,7 @@ def test_a_chart_without_its_data_is_caught_in_the_browser(browser: str, page: P
     assert any("market_size has no visible data marks" in line for line in rendered.console), rendered.console
 
 
-def test_a_script_error_shows_in_the_console(
-    browser: str, page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+def test_a_script_error_shows_in_the_console(browser: str, page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Any uncaught error is a console line, so the console check above is not blind."""
     # The page's own script, so its hash is in the Content-Security-Policy and it runs.
     monkeypatch.setattr(report, "SCRIPT", report.SCRIPT + "undefinedFunction();")
@@ -235,6 +233,59 @@ def test_a_script_error_shows_in_the_console(
     target.write_text(report.render_page(report.build_charts(report.load(warehouse())), META), encoding="utf-8")
     rendered = render(browser, target, tmp_path / "profile")
     assert any("undefinedFunction" in line for line in rendered.console), rendered.console
+
+
+# Moves the pointer onto the first data mark of the campaign chart, as a reader would, and copies what Vega-Embed's
+# tooltip shows into the DOM. Timers run in Chromium's virtual time, after the charts are drawn.
+HOVER = """
+setTimeout(function () {
+  var figure = document.querySelector('figure[data-chart="campaign_reach"]');
+  var mark = figure.querySelector('g.role-mark[class*=" data_"] > *');
+  var box = mark.getBoundingClientRect();
+  var at = {bubbles: true, clientX: box.x + box.width / 2, clientY: box.y + box.height / 2, pointerType: "mouse"};
+  mark.dispatchEvent(new PointerEvent("pointermove", at));
+  mark.dispatchEvent(new MouseEvent("mousemove", at));
+  setTimeout(function () {
+    var tip = document.getElementById("vg-tooltip-element");
+    document.body.dataset.tooltip = tip && tip.classList.contains("visible") ? tip.innerText : "";
+  }, 300);
+}, 2000);
+"""
+
+
+def test_hovering_a_mark_shows_the_printed_value_the_quote_and_the_source(
+    browser: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(report, "SCRIPT", report.SCRIPT + HOVER)
+    data = report.load(warehouse())
+    target = tmp_path / "hover.html"
+    target.write_text(report.render_page(report.build_charts(data), META), encoding="utf-8")
+    rendered = render(browser, target, tmp_path / "profile")
+    assert rendered.console == []
+    tooltip = rendered.body.get("data-tooltip", "")
+    # Some campaign figure of the mart, with its words as printed and its quote, and the report section it is from.
+    assert any(
+        r["value_raw"] and r["quote_zh"] and all(r[k] in tooltip for k in ("value_raw", "quote_zh", "report_section"))
+        for r in data["campaigns"]
+    ), tooltip
+    for key in ("原文数值 · as printed", "原文 · quote", "来源 · source"):
+        assert key in tooltip
+    # A picture of it for people, beside the page's screenshot.
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={OUT_DIR / 'tooltip.png'}",
+            "--window-size=1400,3000",  # tall enough to hold the campaign chart without scrolling
+            target.as_uri(),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    assert (OUT_DIR / "tooltip.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_an_injected_script_or_a_network_load_is_refused(browser: str, page: Path, tmp_path: Path):
@@ -248,7 +299,9 @@ def test_an_injected_script_or_a_network_load_is_refused(browser: str, page: Pat
     rendered = render(browser, target, tmp_path / "profile")
     assert "data-injected" not in rendered.body
     refused = [line for line in rendered.console if "Content Security Policy" in line]
-    assert any("script" in line for line in refused) and any("127.0.0.1:9" in line for line in refused), rendered.console
+    assert any("script" in line for line in refused) and any(
+        "127.0.0.1:9" in line for line in refused
+    ), rendered.console
 
 
 @pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception), (None, pytest.skip.Exception)])
