@@ -170,7 +170,7 @@ def pilot_designations(rows: Sequence[Row], programs: Sequence[Row]) -> Chart:
     year_axis = alt.Axis(title=None, labelAngle=0, labelColor=INK, labelFontSize=12)
     year_scale = alt.Scale(domain=years, paddingInner=0.35, paddingOuter=0.2)
     x = alt.X("year:O", scale=year_scale, axis=year_axis)
-    stacked = alt.Chart(data(segments)).transform_stack(
+    stacked = alt.Chart().transform_stack(
         stack="count", groupby=["year"], sort=[alt.SortField("stack_order")], as_=["y0", "y1"]
     )
     bars = (
@@ -202,7 +202,7 @@ def pilot_designations(rows: Sequence[Row], programs: Sequence[Row]) -> Chart:
         .encode(x=x, y="mid:Q", text="count:Q")
     )
     year_totals = (
-        alt.Chart(data(segments))
+        alt.Chart()
         .transform_aggregate(total="sum(count)", groupby=["year"])
         .mark_text(dy=-8, fontWeight="bold", fontSize=12, color=INK)
         .encode(x=x, y="total:Q", text="total:Q")
@@ -254,7 +254,10 @@ def pilot_designations(rows: Sequence[Row], programs: Sequence[Row]) -> Chart:
         align="left", x=6, dy=-7, color=HIGHLIGHT, fontSize=10.5, text="报告：超过700个 · report: more than 700"
     ).encode(y="value:Q")
     chart = (
-        alt.layer(rule, bars, counts, year_totals, no_batch, line, points, point_labels, rule_label)
+        # The layers without data of their own share the segments, held once in the spec.
+        alt.layer(
+            rule, bars, counts, year_totals, no_batch, line, points, point_labels, rule_label, data=data(segments)
+        )
         .properties(width=WIDTH, height=360)
         .resolve_scale(x="shared")
     )
@@ -344,7 +347,7 @@ def _market_panel(rows: Sequence[Row], headline: Row | None, currency: tuple[str
         scale=alt.Scale(domain=[REPORTED, DERIVED, HEADLINE], range=["circle", RING, "triangle-up"]),
         legend=legend("报告值与推算值 · reported and derived", symbolFillColor=INK, symbolSize=90),
     )
-    base = alt.Chart(data(points)).encode(x=x, y=y)
+    base = alt.Chart().encode(x=x, y=y)
     lines = base.mark_line(strokeWidth=2).encode(
         color=alt.Color("series:N", scale=colour, legend=series_legend),
         strokeDash=alt.StrokeDash(
@@ -425,7 +428,7 @@ def _market_panel(rows: Sequence[Row], headline: Row | None, currency: tuple[str
                 align="left", x=8, dy=12, color=HIGHLIGHT, fontSize=10.5, text="report: > CNY 1 trillion (lower bound)"
             ),
         ]
-    return alt.layer(*layers).properties(width=WIDTH / 2 - 85, height=300, title=alt.Title(title))
+    return alt.layer(*layers, data=data(points)).properties(width=WIDTH / 2 - 85, height=300, title=alt.Title(title))
 
 
 def market_size(rows: Sequence[Row]) -> Chart:
@@ -506,7 +509,7 @@ def _rank_grid(rows: Sequence[Row], name: str, classes: alt.Scale, footnotes: li
         "rank:O",
         axis=alt.Axis(title=None, domain=False, ticks=False, labelColor=INK, labelFontWeight="bold", labelFontSize=12),
     )
-    base = alt.Chart(data(cells)).encode(x=x, y=y)
+    base = alt.Chart().encode(x=x, y=y)
     tiles = (
         base.mark_rect(cornerRadius=4, stroke="#fff", strokeWidth=4)
         .encode(
@@ -525,7 +528,7 @@ def _rank_grid(rows: Sequence[Row], name: str, classes: alt.Scale, footnotes: li
     zh = base.mark_text(dy=-8, fontSize=14, fontWeight="bold", color=INK).encode(text="label_zh:N")
     en = base.mark_text(dy=10, baseline="top", fontSize=10.5, color=MUTED, lineBreak="\n").encode(text="label_en:N")
     title = alt.Title(rows[0]["table_title_zh"] if rows else name, subtitle=RANK_TABLE_EN[name])
-    return alt.layer(tiles, zh, en).properties(width=WIDTH / 2 - 60, height=64 * 3, title=title)
+    return alt.layer(tiles, zh, en, data=data(cells)).properties(width=WIDTH / 2 - 60, height=64 * 3, title=title)
 
 
 def generation_ranks(channel_rows: Sequence[Row], focus_rows: Sequence[Row]) -> Chart:
@@ -621,7 +624,7 @@ def campaign_reach(rows: Sequence[Row]) -> Chart:
             tickOpacity={"condition": {"test": IS_DECADE, "value": 1}, "value": 0},
         ),
     )
-    base = alt.Chart(data(points)).encode(y=alt.Y("key:N", sort=[p["key"] for p in points], axis=None))
+    base = alt.Chart().encode(y=alt.Y("key:N", sort=[p["key"] for p in points], axis=None))
     arrow = alt.Shape(
         "arrow:N",
         scale=alt.Scale(domain=[ARROW_RIGHT, ARROW_LEFT], range=["triangle-right", "triangle-left"]),
@@ -661,7 +664,7 @@ def campaign_reach(rows: Sequence[Row]) -> Chart:
         base.mark_text(align="right", x=-14, dy=-6, fontSize=12, color=INK).encode(text="label_zh:N"),
         base.mark_text(align="right", x=-14, dy=9, fontSize=10.5, color=MUTED).encode(text="label_en:N"),
     ]
-    chart = alt.layer(*layers).properties(width=WIDTH - 400, height=46 * max(len(points), 1))
+    chart = alt.layer(*layers, data=data(points)).properties(width=WIDTH - 400, height=46 * max(len(points), 1))
     return Chart(
         key="campaign_reach",
         title_zh="城市推广活动的传播量：播放、阅读、曝光与覆盖",
@@ -735,7 +738,7 @@ def broadband_provinces(rows: Sequence[Row], programs: Sequence[Row], list_sourc
         scale=alt.Scale(paddingInner=0.2),
         axis=alt.Axis(title=None, domain=False, ticks=False, labelColor=INK, labelFontSize=12),
     )
-    stacked = alt.Chart(data(segments)).transform_stack(
+    stacked = alt.Chart().transform_stack(
         stack="count", groupby=["province"], sort=[alt.SortField("stack_order")], as_=["x0", "x1"]
     )
     bars = (
@@ -767,12 +770,12 @@ def broadband_provinces(rows: Sequence[Row], programs: Sequence[Row], list_sourc
         .properties(name="data_broadband_segments")
     )
     totals_text = (
-        alt.Chart(data(segments))
+        alt.Chart()
         .transform_aggregate(total="sum(count)", groupby=["province"])
         .mark_text(align="left", dx=6, fontSize=10.5, color=INK)
         .encode(y=y, x="total:Q", text="total:Q")
     )
-    chart = alt.layer(bars, totals_text).properties(width=WIDTH - 140, height=alt.Step(19))
+    chart = alt.layer(bars, totals_text, data=data(segments)).properties(width=WIDTH - 140, height=alt.Step(19))
     sources = tuple(
         source_line(s, c)
         for s, c in distinct(
@@ -825,7 +828,7 @@ def claim_checks(rows: Sequence[Row]) -> Chart:
         range=[VERDICT_COLOURS.get(v, MUTED) for v in verdicts if any(r["verdict"] == v for r in ordered)],
     )
     stacked = (
-        alt.Chart(data(groups))
+        alt.Chart()
         .transform_stack(stack="count", groupby=[], sort=[alt.SortField("order")], as_=["x0", "x1"])
         .encode(x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[0, max(total, 1)], nice=False)))
     )
@@ -847,7 +850,7 @@ def claim_checks(rows: Sequence[Row]) -> Chart:
         .mark_text(color="#fff", fontWeight="bold", fontSize=13)
         .encode(x="mid:Q", text="count:Q")
     )
-    chart = alt.layer(bar, counts).properties(
+    chart = alt.layer(bar, counts, data=data(groups)).properties(
         width=WIDTH, height=40, title=alt.Title(f"共 {total} 条论断 · {total} claims checked", fontSize=11, color=MUTED)
     )
     body = []
