@@ -427,3 +427,19 @@ def test_the_market_source_line_comes_from_the_mart():
         "报告章节 / report section「市场前景巨大」；报告引用 / cited: IDC；BCG分析"
     )
     assert charts.market_source([]) == ""
+
+
+def test_the_runtime_is_bundled_once_and_kept_under_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    calls: list[str] = []
+    monkeypatch.setattr(report, "ROOT", tmp_path)
+    monkeypatch.setattr(report.vl_convert, "javascript_bundle", lambda snippet: calls.append(snippet) or "bundled();")
+    report.runtime.cache_clear()
+    try:
+        assert report.runtime() == "bundled();"
+        report.runtime.cache_clear()  # as a new process would start
+        assert report.runtime() == "bundled();"
+    finally:
+        report.runtime.cache_clear()
+    assert calls == [report.BUNDLE_SNIPPET]
+    kept = list((tmp_path / "build" / "cache").iterdir())
+    assert [p.suffix for p in kept] == [".js"] and kept[0].read_text(encoding="utf-8") == "bundled();"
