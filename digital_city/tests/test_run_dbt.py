@@ -7,20 +7,21 @@ from dbt.artifacts.schemas.results import TestStatus
 from digital_city.pipeline.dbt_runner import (
     FailedTest,
     FailingRows,
-    executed_node_count,
     failed_tests,
     fetch_failing_rows,
     format_failure,
     manifest_path,
+    with_empty_selection_check,
 )
 
 
-def test_empty_selection_counts_zero_nodes():
-    assert executed_node_count(SimpleNamespace(result=SimpleNamespace(results=[]))) == 0
-
-
-def test_commands_without_node_results_are_not_counted():
-    assert executed_node_count(SimpleNamespace(result=None)) is None
+def test_node_commands_make_an_empty_selection_an_error():
+    flag = ["--warn-error-options", '{"error": ["NoNodesForSelectionCriteria"]}']
+    assert with_empty_selection_check(["build", "--select", "x"]) == ["build", "--select", "x", *flag]
+    # dbt refuses --warn-error together with --warn-error-options; --warn-error already covers the warning.
+    assert with_empty_selection_check(["build", "--warn-error"]) == ["build", "--warn-error"]
+    assert with_empty_selection_check(["parse"]) == ["parse"]
+    assert with_empty_selection_check([]) == []
 
 
 def _test_node(name, status, column="program_key", rule="unique", sql="select 1"):
