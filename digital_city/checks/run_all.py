@@ -30,6 +30,9 @@ def checks() -> list[Check]:
         # Before pytest, so the DuckDB 1.x compatibility test in digital_city/tests/test_publish.py runs instead of skipping.
         Check("DuckDB 1.x client (.venv-compat)", ["make", "--no-print-directory", "compat"]),
         Check("dbt build --warn-error (target ci)", [python, "-m", "digital_city", "dbt", "build", "--target", "ci", "--warn-error"]),
+        # Reads target/manifest.json, which the build above just wrote; rules no tool checks are in pytest.
+        Check("dbt-bouncer (structure rules, dbt-bouncer.yml)",
+              [str(BIN / "dbt-bouncer"), "run", "--config-file", str(ROOT / "dbt-bouncer.yml")]),
         Check("great expectations (build/ci)", [python, "-m", "digital_city", "validate", "--db", str(CI_DB)]),
         # Checks run one process at a time, so nothing else holds build/ci's file when mf opens it (read-only anyway).
         Check(

@@ -31,7 +31,7 @@ def _test_node(name, status, column="program_key", rule="unique", sql="select 1"
         attached_node="seed.digital_city.report_pilot_programs",
         column_name=column,
         test_metadata=SimpleNamespace(name=rule, kwargs={}),
-        original_file_path="seeds/report/_report__seeds.yml",
+        original_file_path="seeds/report/report_pilot_programs.yml",
         compiled_code=sql,
         depends_on=SimpleNamespace(nodes=["seed.digital_city.report_pilot_programs"]),
     )
@@ -68,7 +68,7 @@ def test_format_failure_lists_rows_and_nulls():
         tested="seed x",
         tested_path="seeds/report/x.csv",
         column="k",
-        defined_in="seeds/report/_report__seeds.yml",
+        defined_in="seeds/report/report_pilot_programs.yml",
         message="Got 1 result, configured to fail if != 0",
         sql="select 1",
     )
@@ -77,7 +77,7 @@ def test_format_failure_lists_rows_and_nulls():
         "FAIL unique_x_k",
         "  tested: seed x (seeds/report/x.csv)",
         "  column: k",
-        "  rule:   unique (defined in seeds/report/_report__seeds.yml)",
+        "  rule:   unique (defined in seeds/report/report_pilot_programs.yml)",
         "  result: Got 1 result, configured to fail if != 0",
         "  first 2 failing row(s):",
         "    unique_field=" + "a" * 59 + "…, n_records=2",

@@ -3,7 +3,7 @@ with findings as (
 ),
 
 qualifier_labels as (
-    {{ qualifier_labels() }}
+    select * from {{ ref('lkp_qualifier') }}
 ),
 
 -- The same survey and month printed with more than one sample size is an ambiguity to show, not to hide.
@@ -26,11 +26,7 @@ labelled as (
         findings.label_en,
         findings.population_zh,
         findings.population_en,
-        -- Populations named by generation link to dim_generation; age bands (16-24岁, 75岁以上) do not.
-        case
-            when findings.population_zh in ('新生代', '新生代（Y世代+Z世代）') then 'gen_new'
-            when findings.population_zh in ('Z世代', 'Z世代大学生') then 'gen_z'
-        end as population_generation_key,
+        findings.population_generation_key,
         findings.population_age_low,
         findings.population_age_high,
         findings.survey_name_zh,
