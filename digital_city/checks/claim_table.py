@@ -10,6 +10,7 @@ so the table never drifts from the mart.
 from __future__ import annotations
 
 import argparse
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -62,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=ROOT / "warehouse" / "digital_city.duckdb")
     parser.add_argument("--write", action="store_true", help="rewrite the table in README.md")
     args = parser.parse_args(argv)
+    if not args.db.is_file():
+        print(f"claim-table: {args.db} does not exist: run `make build` first (it publishes the warehouse)", file=sys.stderr)
+        return 1
     table = render(read_rows(args.db))
     if args.write:
         write(table)

@@ -33,7 +33,7 @@ labelled as (
         findings.sample_size_raw,
         findings.sample_size,
         findings.survey_month,
-        coalesce(findings.survey_year, cast(year(findings.survey_month) as smallint)) as survey_year,
+        coalesce(findings.survey_year, cast(extract(year from findings.survey_month) as smallint)) as survey_year,
         survey_sample_sizes.sample_sizes_printed as survey_sample_sizes_printed,
         coalesce(survey_sample_sizes.has_conflicting_sample_sizes, false) as has_conflicting_sample_sizes,
         findings.value_raw,
