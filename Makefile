@@ -25,11 +25,12 @@ DBT_TARGET_PATH ?= target
 DOCS_DIR ?= build/docs
 REPORT_OUT ?= build/report/index.html
 
-.PHONY: help install compat build test dbt-test lint pytest bench docs report clean
+.PHONY: help install compat build rollback test bench docs report clean
 
 help:
 	@echo "make build   install, dbt build into $(WORK_DB), validate, publish to $(PUBLISH_DIR)/"
-	@echo "make test    install and run every check (dbt build --warn-error, sqlfluff, pytest)"
+	@echo "make rollback  switch $(PUBLISH_DIR)/ back to the release before the live one (python -m digital_city releases lists them)"
+	@echo "make test    install and run every check (build --warn-error, sqlfluff, pytest)"
 	@echo "make bench   print install/parse/build timings and node counts for this machine"
 	@echo "make docs    dbt docs as one offline HTML file: $(DOCS_DIR)/index.html"
 	@echo "make report  the visual report (inline SVG charts) from the published warehouse: $(REPORT_OUT)"
@@ -54,11 +55,15 @@ $(COMPAT_STAMP): requirements-compat.lock | $(STAMP)
 	@rm -f $(COMPAT_VENV)/.synced-* && touch $@
 	@echo "DuckDB 1.x client synced into $(COMPAT_VENV) from requirements-compat.lock"
 
-# seed check -> dbt build (fresh $(WORK_DB)) -> Great Expectations -> publish; a failed step leaves $(PUBLISH_DIR)/ as it was.
+# seed check -> dbt build (fresh $(WORK_DB)) -> publish (stage, Great Expectations, switch); a failed or killed
+# build leaves $(PUBLISH_DIR)/ serving the release it served.
 # digital_city/tests/test_bad_input.py runs this same entry point.
 build: install
 	@mkdir -p $(dir $(WORK_DB)) build/tmp
 	$(BIN)/python -m digital_city build --work-db $(WORK_DB) --publish-dir $(PUBLISH_DIR)
+
+rollback: install
+	@$(BIN)/python -m digital_city rollback --publish-dir $(PUBLISH_DIR)
 
 test: install
 	@$(BIN)/python -m digital_city test

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from digital_city.crash_points import crash_point
 from digital_city.project import ROOT
 
 BOM = b"\xef\xbb\xbf"
@@ -285,6 +287,7 @@ def check_seeds(seed_dir: Path, root: Path = ROOT) -> list[Problem]:
             continue
         for path in paths:
             problems.extend(check_csv(path, spec.column_types, root))
+            crash_point("seed-check")
     for name, paths in csvs.items():
         if name not in declared_names:
             for path in paths:
