@@ -29,6 +29,8 @@ def checks() -> list[Check]:
         Check("seed check", [python, "-m", "digital_city", "seed-check"]),
         # Before pytest, so the DuckDB 1.x compatibility test in digital_city/tests/test_publish.py runs instead of skipping.
         Check("DuckDB 1.x client (.venv-compat)", ["make", "--no-print-directory", "compat"]),
+        # Before pytest, so digital_city/tests/test_dashboards.py runs Superset instead of skipping.
+        Check("Apache Superset (.venv-superset)", ["make", "--no-print-directory", "superset"]),
         Check("dbt build --warn-error (target ci)", [python, "-m", "digital_city", "dbt", "build", "--target", "ci", "--warn-error"]),
         Check("great expectations (build/ci)", [python, "-m", "digital_city", "validate", "--db", str(CI_DB)]),
         # Checks run one process at a time, so nothing else holds build/ci's file when mf opens it (read-only anyway).

@@ -192,6 +192,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"publish failed, the published warehouse is unchanged: {error}", file=sys.stderr)
         return 1
     print(f"published {published} (DuckDB storage {STORAGE_VERSION}) and {args.publish_dir / 'parquet'}/")
-    print(f"query it: duckdb -readonly {published} \"select * from marts.dim_pilot_program\"")
+    print(f"query it: .venv/bin/duckdb -readonly {published} \"select * from marts.dim_pilot_program\"")
     return 0
 

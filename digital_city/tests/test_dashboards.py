@@ -591,3 +591,26 @@ def test_a_killed_server_does_not_block_the_next_start(superset: Running):
     TIMINGS["restart_after_kill"] = time.perf_counter() - started
     assert fresh and int(state["pid"]) != old
     assert instance.healthy()
+
+
+def test_each_dashboard_exposure_names_its_asset_url_owner_and_exactly_the_marts_it_reads():
+    import yaml
+
+    from digital_city.dashboards.server import DEFAULT_PORT
+
+    exposures = yaml.safe_load((ROOT / "models" / "marts" / "_exposures.yml").read_text(encoding="utf-8"))["exposures"]
+    assets = bundle.load()
+    tables = {d["uuid"]: d["table_name"] for d in assets["datasets"].values()}
+    dataset_of = {c["uuid"]: tables[c["dataset_uuid"]] for c in assets["charts"].values()}
+    dashboards = [e for e in exposures if e["type"] == "dashboard"]
+    assert len(dashboards) == len(assets["dashboards"]) == 2
+    for exposure in dashboards:
+        asset = exposure["config"]["meta"]["superset_asset"]
+        dashboard = assets["dashboards"][str(Path(asset).relative_to("dashboards/superset"))]
+        assert (ROOT / asset).is_file() and asset in exposure["description"]
+        assert exposure["url"] == f"http://127.0.0.1:{DEFAULT_PORT}/superset/dashboard/{dashboard['slug']}/"
+        assert exposure["owner"]["name"] == "digital_city maintainers"
+        assert not exposure["owner"]["email"].endswith("example.org")
+        read = {dataset_of[item["meta"]["uuid"]] for item in dashboard["position"].values()
+                if isinstance(item, dict) and item.get("type") == "CHART"}
+        assert sorted(exposure["depends_on"]) == sorted(f"ref('{t}')" for t in read), exposure["name"]
