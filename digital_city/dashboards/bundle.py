@@ -107,7 +107,10 @@ def normalise_export(archive: bytes, bundle_dir: Path = BUNDLE_DIR) -> list[Path
                 target = f"{relative.rsplit('/', 1)[0]}/{data['table_name']}.yaml"
             elif kind == "charts":
                 if data.get("query_context"):
-                    data["query_context"] = json.dumps(json.loads(data["query_context"]), ensure_ascii=False)
+                    context = json.loads(data["query_context"])
+                    # The chart's id in the exporting Superset; the frontend adds the current one to each request.
+                    context.get("form_data", {}).pop("slice_id", None)
+                    data["query_context"] = json.dumps(context, ensure_ascii=False)
                 target = f"charts/{_slug(data['slice_name'])}.yaml"
             elif kind == "dashboards":
                 target = f"dashboards/{data.get('slug') or _slug(data['dashboard_title'])}.yaml"

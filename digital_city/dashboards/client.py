@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import requests
@@ -54,35 +53,6 @@ class Client:
     def chart_data(self, chart_id: int) -> list[dict[str, Any]]:
         """The chart's data as Superset serves it from the chart's saved query context (post-processing applied)."""
         return self.call("GET", f"/api/v1/chart/{chart_id}/data/?format=json&type=full")["result"]
-
-    def repair_query_contexts(self, slugs: list[str]) -> int:
-        """Point each chart's saved query context at the chart's own dataset and id; returns how many changed.
-
-        An import keeps the query context exactly as exported, dataset id included, but gives the datasets the ids
-        of the Superset it lands in; the chart-data API (GET /api/v1/chart/<id>/data/) would then read whatever
-        dataset has the old id. The dashboards themselves build their queries from the chart's params, which
-        the import does rewrite.
-        """
-        changed = 0
-        for slug in slugs:
-            for listed in self.dashboard_charts(slug):
-                chart = self.chart(listed["id"])
-                context = json.loads(chart.get("query_context") or "null")
-                if context is None:
-                    raise SupersetError(f"chart {chart['slice_name']!r} has no saved query context")
-                datasource = listed["form_data"]["datasource"]
-                dataset_id = int(str(datasource).split("__", 1)[0])
-                fixed = json.loads(json.dumps(context))
-                fixed["datasource"] = {"id": dataset_id, "type": "table"}
-                fixed.setdefault("form_data", {}).update(datasource=f"{dataset_id}__table", slice_id=listed["id"])
-                if fixed != context:
-                    self.call(
-                        "PUT",
-                        f"/api/v1/chart/{listed['id']}",
-                        json={"query_context": json.dumps(fixed, ensure_ascii=False), "query_context_generation": True},
-                    )
-                    changed += 1
-        return changed
 
     def database_id(self, name: str) -> int:
         found = self.call("GET", "/api/v1/database/", params={"q": f"(filters:!((col:database_name,opr:eq,value:{name})))"})

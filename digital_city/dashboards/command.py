@@ -56,7 +56,6 @@ def serve(instance: Instance, warehouse: Path, bundle_dir: Path = bundle.BUNDLE_
     if force_import or not stamp.exists():
         client = Client(instance.url, instance.admin_password())
         client.import_bundle(bundle.zip_bundle(uri, bundle_dir))
-        client.repair_query_contexts(dashboard_slugs(bundle_dir))
         for old in instance.home.glob(".imported-*"):
             old.unlink()
         stamp.touch()
@@ -71,13 +70,14 @@ def serve(instance: Instance, warehouse: Path, bundle_dir: Path = bundle.BUNDLE_
         print(f"(generated now and shown only this once; it stays in {instance.password_file}, readable only by you)")
     else:
         print(f"log in as {ADMIN_USER}; the password is in {instance.password_file}")
-    print(f"stop it with: make dashboards-stop")
+    print("stop it with: make dashboards-stop")
     return seconds
 
 
 def export(instance: Instance, bundle_dir: Path) -> int:
     client = Client(instance.url, instance.admin_password())
-    ids = [client.dashboard(slug)["id"] for slug in dashboard_slugs(bundle_dir)]
+    # The dashboards the bundle holds (the project's own when exporting into an empty directory).
+    ids = [client.dashboard(slug)["id"] for slug in dashboard_slugs(bundle_dir) or dashboard_slugs()]
     answer = client.session.get(
         f"{instance.url}/api/v1/dashboard/export/", params={"q": "!(" + ",".join(map(str, ids)) + ")"}, timeout=60
     )
