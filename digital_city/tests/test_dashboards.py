@@ -531,6 +531,8 @@ def test_dashboards_render_every_chart_in_chromium_without_console_errors(supers
                     })""",
                     expected,
                 )
+                # ECharts animates its marks in; the picture is for people, so let the animation end first.
+                page.wait_for_timeout(1200)
                 page.screenshot(path=str(OUT_DIR / f"{slug}.png"), full_page=True)
         finally:
             browser.close()
