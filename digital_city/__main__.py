@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "seed-catalog": ("digital_city.checks.seed_catalog", "check (or --write) the seed table in docs/seeds.md"),
     "docs": ("digital_city.presentation.docs_site", "dbt docs as one offline HTML file (make docs)"),
     "report": ("digital_city.presentation.report", "the visual report from the published warehouse (make report)"),
+    "dashboards": ("digital_city.dashboards.command", "serve the Superset dashboards on 127.0.0.1 (make dashboards)"),
     "bench": ("digital_city.bench", "time install, parse and build on this machine (make bench)"),
 }
 

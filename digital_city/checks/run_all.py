@@ -32,6 +32,8 @@ def checks() -> list[Check]:
     return [
         # Before pytest, so the DuckDB 1.x compatibility test in digital_city/tests/test_publish.py runs instead of skipping.
         Check("DuckDB 1.x client (.venv-compat)", ["make", "--no-print-directory", "compat"]),
+        # Before pytest, so digital_city/tests/test_dashboards.py runs Superset instead of skipping.
+        Check("Apache Superset (.venv-superset)", ["make", "--no-print-directory", "superset"]),
         # The real pipeline, as `make build` runs it, with dbt warnings as errors: seed check, dbt build, then a
         # release staged, validated by Great Expectations and switched in under build/ci/warehouse.
         Check(
