@@ -52,8 +52,9 @@ def runnable(command: str) -> bool:
     return not command.lstrip().startswith("make ") and not PLACEHOLDER.search(command)
 
 
-# The README and the docs it links to: every page a user copies commands from.
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+# The README and the docs it links to: every page a user copies commands from. docs/benchmarks.md is left out:
+# its commands are the benchmark itself (minutes each, test_bench.py runs it) and `make bench` runs them.
+DOCUMENTS = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "benchmarks.md")]
 README_COMMANDS = [c for d in DOCUMENTS for c in commands(d.read_text(encoding="utf-8")) if runnable(c)]
 
 
