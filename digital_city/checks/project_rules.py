@@ -6,6 +6,7 @@ keys, model docs and line counts. What stays here needs the project's own conven
 - that every column, of models and seeds alike, is described by the one doc block named after it,
 - that a lookup's label is spelled nowhere but in its lookup seed,
 - that no yml file grows past 400 lines,
+- that every group and exposure has the same owner (the maintainers),
 - that every column a built model outputs is documented (needs the built database).
 
 Each rule returns its violations as readable strings; an empty list means the rule holds.
@@ -103,9 +104,28 @@ def undocumented_output_columns(manifest: Manifest, output: Mapping[str, list[st
     return found
 
 
+def owners(manifest: Manifest) -> list[str]:
+    """Every group and every exposure has the one owner dbt_project.yml's vars name (the groups read the vars; the
+    exposure file spells the owner out, so this holds the two together)."""
+    group_owners = {
+        (str((g.get("owner") or {}).get("name")), str((g.get("owner") or {}).get("email")))
+        for g in (manifest.get("groups") or {}).values()
+    }
+    found = []
+    if len(group_owners) != 1:
+        found.append(f"the groups have {len(group_owners)} different owners: {sorted(group_owners)}")
+    owner = next(iter(group_owners), None)
+    for exposure in sorted((manifest.get("exposures") or {}).values(), key=lambda e: e["name"]):
+        pair = (str((exposure.get("owner") or {}).get("name")), str((exposure.get("owner") or {}).get("email")))
+        if owner is not None and pair != owner:
+            found.append(f"exposure {exposure['name']}: owner {pair} is not the groups' owner {owner}")
+    return found
+
+
 RULES = {
     "seed reads": seed_reads,
     "column doc blocks": column_docs,
+    "one owner": owners,
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -185,9 +186,9 @@ def report_failures(result: dbtRunnerResult, args: list[str]) -> None:
         print(format_failure(test, fetched.get(test.name)), file=sys.stderr)
 
 
-def run(args: list[str]) -> int:
+def run(args: list[str], callbacks: list[Callable[[Any], None]] | None = None) -> int:
     args = with_empty_selection_check(args)
-    result = dbtRunner().invoke(args)
+    result = dbtRunner(callbacks=callbacks or []).invoke(args)
     # The pipeline's next steps open the database read-only in this process.
     release_dbt_database()
     if result.exception is not None:

@@ -25,6 +25,7 @@ from digital_city.checks.project_rules import (
     column_docs,
     labels_spelled_twice,
     long_yml_files,
+    owners,
     seed_reads,
     undocumented_output_columns,
 )
@@ -94,6 +95,8 @@ def test_every_output_column_is_documented(built_project: BuiltProject) -> None:
 # A small project that keeps every manifest rule; each test below breaks it in one way.
 GOOD: dict[str, Any] = {
     "metadata": {"project_name": "p"},
+    "groups": {"group.p.things": {"name": "things", "owner": {"name": "m", "email": "m@example.net"}}},
+    "exposures": {"exposure.p.board": {"name": "board", "owner": {"name": "m", "email": "m@example.net"}}},
     "docs": {
         "doc.p.thing_key": {"name": "thing_key", "package_name": "p", "block_contents": "Key."},
         "doc.p.kind_zh": {"name": "kind_zh", "package_name": "p", "block_contents": "Kind in Chinese."},
@@ -140,6 +143,8 @@ def broken(change: str) -> dict[str, Any]:
         nodes["model.p.stg_src__things"]["depends_on"]["nodes"] = []
     elif change == "own column text":
         nodes["model.p.int_things_labelled"]["columns"]["kind_zh"]["description"] = "The kind, 中文."
+    elif change == "exposure owned by someone else":
+        fake["exposures"]["exposure.p.board"]["owner"] = {"name": "Data team", "email": "data@example.org"}
     elif change == "column without a doc block":
         nodes["seed.p.raw_things"]["columns"]["note"] = {"description": "A note."}
     return fake
@@ -153,6 +158,7 @@ def broken(change: str) -> dict[str, Any]:
         ("staging reads no seed", seed_reads, "stg_src__things (staging) must read exactly one data seed"),
         ("own column text", column_docs, "int_things_labelled.kind_zh: describe it with"),
         ("column without a doc block", column_docs, "raw_things.note: no doc block `note`"),
+        ("exposure owned by someone else", owners, "exposure board: owner ('Data team', 'data@example.org')"),
     ],
 )
 def test_each_rule_catches_a_fake_violation(change, rule, message) -> None:
