@@ -41,6 +41,9 @@ def checks() -> list[Check]:
             [python, "-m", "digital_city", "build", "--target", "ci", "--warn-error",
              "--work-db", str(CI_DB), "--publish-dir", str(CI_WAREHOUSE)],
         ),
+        # Reads target/manifest.json, which the build above just wrote; rules no tool checks are in pytest.
+        Check("dbt-bouncer (structure rules, dbt-bouncer.yml)",
+              [str(BIN / "dbt-bouncer"), "run", "--config-file", str(ROOT / "dbt-bouncer.yml")]),
         # Checks run one process at a time, so nothing else holds build/ci's file when mf opens it (read-only anyway).
         Check(
             "metricflow validate-configs (build/ci)",

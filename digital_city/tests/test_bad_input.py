@@ -99,7 +99,7 @@ def unconditional_percent_test(test: object) -> bool:
 
 def percent_column(seeds: Path) -> tuple[str, str] | None:
     """A (seed csv path, column) whose column carries an unconditional percent_bounds test, if any seed has one."""
-    for yml in sorted(seeds.rglob("_*.yml")):
+    for yml in sorted(seeds.rglob("*.yml")):
         for seed in (yaml.safe_load(yml.read_text(encoding="utf-8")) or {}).get("seeds") or []:
             for column in seed.get("columns") or []:
                 if any(unconditional_percent_test(t) for t in column.get("data_tests") or []):
@@ -141,7 +141,8 @@ FAULTS = [
     Fault(
         "unknown accepted value",
         set_cell(CODE, "ministry_of_magic"),
-        (SEED_CSV, f"column: {CODE}", "rule:   accepted_values", "ministry_of_magic"),
+        # A code is checked against its lookup seed (seeds/lookups/lkp_lead_ministry.csv).
+        (SEED_CSV, f"column: {CODE}", "rule:   relationships", "ministry_of_magic"),
         DBT,
         select=SEED,
     ),
