@@ -14,6 +14,10 @@ COMPAT_STAMP := $(COMPAT_VENV)/.synced-$(shell sha256sum requirements-compat.loc
 # Apache Superset in its own environment (its dependencies conflict with dbt's): make dashboards and its check.
 SUPERSET_VENV := .venv-superset
 SUPERSET_STAMP := $(SUPERSET_VENV)/.synced-$(shell sha256sum requirements-superset.lock | cut -c1-16)
+# The files GX's Data Docs load from CDNs, pinned from the npm registry; digital_city/validation/data_docs_assets.py
+# installs them under $(VENV)/share/digital_city/ in a directory named by the same hash.
+ASSETS_LOCK := data_docs_assets.lock.json
+ASSETS_STAMP := $(VENV)/.data-docs-assets-$(shell sha256sum $(ASSETS_LOCK) | cut -c1-16)
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
@@ -41,7 +45,7 @@ help:
 	@echo "make dashboards       Apache Superset on 127.0.0.1 with the two dashboards over $(PUBLISH_DIR)/ (after make build)"
 	@echo "make dashboards-stop  stop that Superset server"
 
-install: $(STAMP)
+install: $(STAMP) $(ASSETS_STAMP)
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "python3 must be 3.11, found " + sys.version.split()[0])'
@@ -50,6 +54,11 @@ $(STAMP): requirements.lock
 	@$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
 	@rm -f $(VENV)/.synced-* && touch $@
 	@echo "environment synced from requirements.lock"
+
+# After the venv sync (the installer is Python in it); a re-synced venv re-runs it, which costs milliseconds.
+$(ASSETS_STAMP): $(ASSETS_LOCK) $(STAMP)
+	@$(BIN)/python -m digital_city data-docs-assets
+	@rm -f $(VENV)/.data-docs-assets-* && touch $@
 
 compat: $(COMPAT_STAMP)
 
