@@ -349,6 +349,11 @@ def publish(
                 ) from error
             if isinstance(error, (OSError, duckdb.Error)):
                 raise PublishError(f"staging release {release_id} failed: {error}") from error
+            from digital_city.validation.data_docs_assets import DataDocsAssetError
+
+            if isinstance(error, DataDocsAssetError):
+                raise PublishError(f"the validation report of release {release_id} could not be made offline: "
+                                   f"{error}") from error
             raise
         crash_point("switch")
         switch(warehouse, release_id)

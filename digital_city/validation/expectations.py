@@ -4,7 +4,7 @@ The suites (digital_city/validation/release_suites.py) run on frames read from t
 Parquet files. GX's SQL datasource returns no rows on DuckDB, so the frames are read through DuckDB and validated
 as pandas dataframe assets. The context is file-backed (a throwaway project under build/tmp/) and its one Data Docs
 site is the release's `data_docs/` directory, so the validation report switches in with the release it describes;
-`make_offline` (data_docs_assets.py, when present) points its pages at local copies of their scripts and styles.
+`make_offline` (data_docs_assets.py) points its pages at local copies of their scripts and styles.
 
 One line per suite: `<suite>: <passed>/<total> expectations`, then each failure with what it means and the rows
 that broke it. A failure raises ReleaseRejected: the release is not switched in.
@@ -27,6 +27,7 @@ from typing import Any
 from digital_city.crash_points import crash_point
 from digital_city.project import ROOT
 from digital_city.publishing.layout import DATA_DOCS_DIR, MANIFEST_FILE
+from digital_city.validation.data_docs_assets import make_offline
 from digital_city.validation.release_suites import SUITES, Release, ReleaseSuite
 
 SITE = "release"
@@ -126,19 +127,11 @@ def validate_release(release_dir: Path, manifest: dict[str, Any], docs_dir: Path
             outcomes.append(run_suite(context, datasource, suite, release))
             crash_point("validation")
         context.build_data_docs(site_names=[SITE])
-        make_offline_if_available(docs_dir)
+        make_offline(docs_dir)
         return outcomes
     finally:
         release.close()
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def make_offline_if_available(docs_dir: Path) -> None:
-    try:
-        from digital_city.validation.data_docs_assets import make_offline
-    except ImportError:
-        return
-    make_offline(docs_dir)
 
 
 def report(outcomes: list[Outcome]) -> bool:
