@@ -11,6 +11,13 @@ STAMP := $(VENV)/.synced-$(shell sha256sum requirements.lock | cut -c1-16)
 # A second, tiny environment with a DuckDB 1.x client: the published file must open in it (digital_city/tests/test_publish.py).
 COMPAT_VENV := .venv-compat
 COMPAT_STAMP := $(COMPAT_VENV)/.synced-$(shell sha256sum requirements-compat.lock | cut -c1-16)
+# Apache Superset in its own environment (its dependencies conflict with dbt's): make dashboards and its check.
+SUPERSET_VENV := .venv-superset
+SUPERSET_STAMP := $(SUPERSET_VENV)/.synced-$(shell sha256sum requirements-superset.lock | cut -c1-16)
+# The files GX's Data Docs load from CDNs, pinned from the npm registry; digital_city/validation/data_docs_assets.py
+# installs them under $(VENV)/share/digital_city/ in a directory named by the same hash.
+ASSETS_LOCK := data_docs_assets.lock.json
+ASSETS_STAMP := $(VENV)/.data-docs-assets-$(shell sha256sum $(ASSETS_LOCK) | cut -c1-16)
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
@@ -25,17 +32,20 @@ DBT_TARGET_PATH ?= target
 DOCS_DIR ?= build/docs
 REPORT_OUT ?= build/report/index.html
 
-.PHONY: help install compat build test dbt-test lint pytest bench docs report clean
+.PHONY: help install compat superset build rollback test bench docs report dashboards dashboards-stop clean
 
 help:
 	@echo "make build   install, dbt build into $(WORK_DB), validate, publish to $(PUBLISH_DIR)/"
-	@echo "make test    install and run every check (dbt build --warn-error, sqlfluff, pytest)"
+	@echo "make rollback  switch $(PUBLISH_DIR)/ back to the release before the live one (python -m digital_city releases lists them)"
+	@echo "make test    install and run every check (build --warn-error, sqlfluff, pytest)"
 	@echo "make bench   print install/parse/build timings and node counts for this machine"
 	@echo "make docs    dbt docs as one offline HTML file: $(DOCS_DIR)/index.html"
 	@echo "make report  the visual report (inline SVG charts) from the published warehouse: $(REPORT_OUT)"
 	@echo "make compat  the DuckDB 1.x client in $(COMPAT_VENV)/ (make test builds it too)"
+	@echo "make dashboards       Apache Superset on 127.0.0.1 with the two dashboards over $(PUBLISH_DIR)/ (after make build)"
+	@echo "make dashboards-stop  stop that Superset server"
 
-install: $(STAMP)
+install: $(STAMP) $(ASSETS_STAMP)
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "python3 must be 3.11, found " + sys.version.split()[0])'
@@ -44,6 +54,11 @@ $(STAMP): requirements.lock
 	@$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
 	@rm -f $(VENV)/.synced-* && touch $@
 	@echo "environment synced from requirements.lock"
+
+# After the venv sync (the installer is Python in it); a re-synced venv re-runs it, which costs milliseconds.
+$(ASSETS_STAMP): $(ASSETS_LOCK) $(STAMP)
+	@$(BIN)/python -m digital_city data-docs-assets
+	@rm -f $(VENV)/.data-docs-assets-* && touch $@
 
 compat: $(COMPAT_STAMP)
 
@@ -54,11 +69,23 @@ $(COMPAT_STAMP): requirements-compat.lock | $(STAMP)
 	@rm -f $(COMPAT_VENV)/.synced-* && touch $@
 	@echo "DuckDB 1.x client synced into $(COMPAT_VENV) from requirements-compat.lock"
 
-# seed check -> dbt build (fresh $(WORK_DB)) -> Great Expectations -> publish; a failed step leaves $(PUBLISH_DIR)/ as it was.
+superset: $(SUPERSET_STAMP)
+
+$(SUPERSET_STAMP): requirements-superset.lock | $(STAMP)
+	@test -x $(SUPERSET_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(SUPERSET_VENV)
+	@$(BIN)/uv pip sync --quiet --python $(SUPERSET_VENV)/bin/python requirements-superset.lock
+	@rm -f $(SUPERSET_VENV)/.synced-* && touch $@
+	@echo "Apache Superset synced into $(SUPERSET_VENV) from requirements-superset.lock"
+
+# seed check -> dbt build (fresh $(WORK_DB)) -> publish (stage, Great Expectations, switch); a failed or killed
+# build leaves $(PUBLISH_DIR)/ serving the release it served.
 # digital_city/tests/test_bad_input.py runs this same entry point.
 build: install
 	@mkdir -p $(dir $(WORK_DB)) build/tmp
 	$(BIN)/python -m digital_city build --work-db $(WORK_DB) --publish-dir $(PUBLISH_DIR)
+
+rollback: install
+	@$(BIN)/python -m digital_city rollback --publish-dir $(PUBLISH_DIR)
 
 test: install
 	@$(BIN)/python -m digital_city test
@@ -75,6 +102,13 @@ docs: install
 report: install
 	@test -f $(PUBLISH_DIR)/digital_city.duckdb || { echo "make report: $(PUBLISH_DIR)/digital_city.duckdb does not exist: run 'make build' first to publish the warehouse" >&2; exit 1; }
 	$(BIN)/python -m digital_city report --db $(PUBLISH_DIR)/digital_city.duckdb --out $(REPORT_OUT)
+
+# Serves the published warehouse ($(PUBLISH_DIR)/digital_city.duckdb, read-only); state and secrets in build/superset/.
+dashboards: install superset
+	@$(BIN)/python -m digital_city dashboards --publish-dir $(PUBLISH_DIR)
+
+dashboards-stop: install
+	@$(BIN)/python -m digital_city dashboards --stop
 
 clean:
 	rm -rf build target logs

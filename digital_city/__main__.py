@@ -10,18 +10,26 @@ from __future__ import annotations
 import importlib
 import sys
 
-# command -> (module whose main(argv) runs it, what it does)
+# command -> ("module" whose main(argv) runs it, or "module:function", what it does)
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("digital_city.pipeline.build", "seed check, dbt build, validate and publish a release (make build)"),
     "test": ("digital_city.checks.run_all", "every check, in order, with a summary (make test)"),
     "seed-check": ("digital_city.pipeline.seed_check", "check every seed CSV against its declared column types"),
     "dbt": ("digital_city.pipeline.dbt_runner", "run a dbt command; name each failed test's file, column and rows"),
-    "publish": ("digital_city.publishing.release", "publish a work database as a new release"),
+    "publish": ("digital_city.publishing.release", "stage, validate and switch in a work database as a new release"),
+    "releases": ("digital_city.publishing.rollback:releases_main", "list the kept releases (--verify: check hashes)"),
+    "rollback": ("digital_city.publishing.rollback:rollback_main", "switch back to the previous release (make rollback)"),
     "validate": ("digital_city.validation.expectations", "run the Great Expectations suites on a warehouse file"),
+    "data-docs-assets": (
+        "digital_city.validation.data_docs_assets",
+        "install the pinned Data Docs assets from npm (make install); --site DIR makes a Data Docs site offline",
+    ),
     "mf": ("digital_city.semantic_layer", "run MetricFlow against a chosen target path and database"),
     "seed-catalog": ("digital_city.checks.seed_catalog", "check (or --write) the seed table in docs/seeds.md"),
+    "claim-table": ("digital_city.checks.claim_table", "print (or --write) README.md's claim table from a built warehouse"),
     "docs": ("digital_city.presentation.docs_site", "dbt docs as one offline HTML file (make docs)"),
     "report": ("digital_city.presentation.report", "the visual report from the published warehouse (make report)"),
+    "dashboards": ("digital_city.dashboards.command", "serve the Superset dashboards on 127.0.0.1 (make dashboards)"),
     "bench": ("digital_city.bench", "time install, parse and build on this machine (make bench)"),
 }
 
@@ -41,9 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     if command not in COMMANDS:
         print(f"unknown command {command!r}\n\n{usage()}", file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[command][0])
+    module_name, _, function = COMMANDS[command][0].partition(":")
+    entry = getattr(importlib.import_module(module_name), function or "main")
     sys.argv = [f"python -m digital_city {command}", *rest]
-    return int(module.main(rest) or 0)
+    return int(entry(rest) or 0)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
-{#- Generic tests written here because `dbt deps` cannot reach the package hub.
-    Each returns the offending rows, so a failure can be shown row by row. -#}
+{#- Generic tests written here because `dbt deps` cannot reach the package hub; each names the package test it
+    stands in for. Each returns the offending rows, so a failure can be shown row by row (digital_city/pipeline/
+    dbt_runner.py prints up to five). Where a check belongs, and why, is in docs/testing.md. -#}
 
+{#- Stands in for dbt_utils.accepted_range (dbt_expectations.expect_column_values_to_be_between). -#}
 {% test value_between(model, column_name, min_value=none, max_value=none) %}
 select *
 from {{ model }}
@@ -12,7 +14,8 @@ where {{ column_name }} is not null
   )
 {% endtest %}
 
-{#- Shares follow one convention everywhere: percent points, 0 to 100. -#}
+{#- Shares follow one convention everywhere: percent points, 0 to 100. Stands in for dbt_utils.accepted_range with
+    min_value 0 and max_value 100. -#}
 {% test percent_bounds(model, column_name) %}
 select *
 from {{ model }}
@@ -20,14 +23,8 @@ where {{ column_name }} is not null
   and ({{ column_name }} < 0 or {{ column_name }} > 100)
 {% endtest %}
 
-{% test not_blank(model, column_name) %}
-select *
-from {{ model }}
-where {{ column_name }} is not null
-  and trim(cast({{ column_name }} as varchar)) = ''
-{% endtest %}
-
-{#- A quote must be short enough to be a quote and long enough to hold its figure. -#}
+{#- A quote must be short enough to be a quote and long enough to hold its figure. Stands in for
+    dbt_expectations.expect_column_value_lengths_to_be_between (nulls fail here: every row carries a quote). -#}
 {% test quote_length(model, column_name, min_length=2, max_length=160) %}
 select *
 from {{ model }}
@@ -36,31 +33,53 @@ where {{ column_name }} is null
   or length({{ column_name }}) > {{ max_length }}
 {% endtest %}
 
+{#- Stands in for dbt_utils.unique_combination_of_columns. -#}
 {% test unique_combination(model, columns) %}
 select
     {{ columns | join(', ') }},
-    count(*) as duplicate_count,
+    count(*) as duplicate_count
 from {{ model }}
 group by {{ columns | join(', ') }}
 having count(*) > 1
 {% endtest %}
 
-{#- Every group must hold exactly the listed ranks, each once: no gap, no tie, no extra. -#}
+{#- A key in one query: no column of it null, no combination twice. Stands in for dbt_constraints.primary_key
+    (dbt_utils.unique_combination_of_columns plus not_null on each column) where no enforced constraint can hold it:
+    seeds and views. -#}
+{% test primary_key(model, columns) %}
+with keyed as (
+    select
+        {{ columns | join(', ') }},
+        count(*) over (partition by {{ columns | join(', ') }}) as key_count
+    from {{ model }}
+)
+
+select *
+from keyed
+where key_count > 1
+    {%- for column in columns %}
+    or {{ column }} is null
+    {%- endfor %}
+{% endtest %}
+
+{#- Every group must hold exactly the listed ranks, each once: no gap, no tie, no extra. Stands in for
+    dbt_expectations.expect_column_distinct_values_to_equal_set, grouped (row_condition per group). -#}
 {% test exact_rank_set(model, column_name, group_by, ranks=[1, 2, 3]) %}
 with ranks_per_group as (
     select
         {{ group_by | join(', ') }},
-        list({{ column_name }} order by {{ column_name }}) as ranks_found,
+        {{ dbt.listagg("cast(" ~ column_name ~ " as varchar)", "','", "order by " ~ column_name) }} as ranks_found
     from {{ model }}
     group by {{ group_by | join(', ') }}
 )
 
 select *
 from ranks_per_group
-where ranks_found != {{ ranks | list }}
+where ranks_found != '{{ ranks | join(",") }}'
 {% endtest %}
 
-{#- A printed range must run low to high. -#}
+{#- A printed range must run low to high. Stands in for dbt_expectations.expect_column_pair_values_A_to_be_greater_
+    than_B (or_equal). -#}
 {% test value_pairs_ordered(model, low_column, high_column) %}
 select *
 from {{ model }}
@@ -69,23 +88,29 @@ where {{ low_column }} is not null
   and {{ low_column }} > {{ high_column }}
 {% endtest %}
 
-{#- Not-null and not-blank checks over many columns in one query: one test node per model instead of one per
-    column keeps `dbt build` fast, and each failing row says which column failed. Keys keep their own
-    unique + not_null tests. -#}
-{% test not_null_columns(model, columns) %}
+{#- Columns that every row must fill, in one query: a null, or text that is only blanks, fails. One test node per
+    seed instead of one per column keeps `dbt build` fast, and each failing row says which column failed. Stands in
+    for dbt_utils.not_empty_string plus not_null (dbt_expectations.expect_column_values_to_not_be_null), per column. -#}
+{% test required_columns(model, columns) %}
 {% for column in columns %}
 select '{{ column }}' as failing_column, *
 from {{ model }}
-where {{ column }} is null
+where {{ column }} is null or trim(cast({{ column }} as varchar)) = ''
 {% if not loop.last %}union all{% endif %}
 {% endfor %}
 {% endtest %}
 
-{% test not_blank_columns(model, columns) %}
-{% for column in columns %}
-select '{{ column }}' as failing_column, *
-from {{ model }}
-where {{ column }} is not null and trim(cast({{ column }} as varchar)) = ''
-{% if not loop.last %}union all{% endif %}
-{% endfor %}
+{#- A label that stands for printed text must appear in the row's verbatim quote: the lookup holds the label once, the
+    quote proves it is the report's. Fails on a code without a label too. No package equivalent (closest:
+    dbt_utils.relationships_where with a condition on the parent). -#}
+{% test label_printed_in_quote(model, column_name, to, field, label, quote_column='quote_zh') %}
+select
+    child.{{ column_name }},
+    parent.{{ label }},
+    child.{{ quote_column }}
+from {{ model }} as child
+left join {{ to }} as parent
+    on child.{{ column_name }} = parent.{{ field }}
+where child.{{ column_name }} is not null
+  and (parent.{{ label }} is null or position(parent.{{ label }} in child.{{ quote_column }}) = 0)
 {% endtest %}

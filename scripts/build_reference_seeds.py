@@ -6,7 +6,7 @@ fixed order). The dbt build reads only the CSVs this script writes; it never nee
     python3 scripts/build_reference_seeds.py                      # default paths
     python3 scripts/build_reference_seeds.py --external DIR --out DIR
 
-Standard library only. Every rule below is documented in seeds/reference/_reference__seeds.yml; the script stops
+Standard library only. Every rule below is documented in the seeds' yml files (seeds/reference/ref_*.yml); the script stops
 with an error when an input breaks an assumption the rules rely on (an unmatched name suffix, a crosswalk code that
 does not resolve, a row count that moved), so a new data vintage cannot change the seeds silently.
 """

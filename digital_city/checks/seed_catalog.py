@@ -38,8 +38,9 @@ def first_sentence(text: str) -> str:
 
 def catalog(seeds_dir: Path = SEEDS) -> list[SeedEntry]:
     entries = []
-    for yml in sorted(seeds_dir.glob("*/_*__seeds.yml")):
-        for seed in yaml.safe_load(yml.read_text(encoding="utf-8")).get("seeds", []):
+    # One yml per seed, beside its CSV (seeds/<folder>/<seed>.yml).
+    for yml in sorted(seeds_dir.glob("*/*.yml")):
+        for seed in (yaml.safe_load(yml.read_text(encoding="utf-8")) or {}).get("seeds", []):
             path = yml.parent / f"{seed['name']}.csv"
             with path.open(encoding="utf-8", newline="") as handle:
                 header, *rows = list(csv.reader(handle))

@@ -1,7 +1,10 @@
-"""The build pipeline `make build` runs: seed check -> dbt build -> Great Expectations -> publish.
+"""The build `make build` runs: seed check -> dbt build -> publish (stage a release, validate it, switch it in).
 
-Each step runs only if the one before passed, so a bad seed, a failed dbt test or a failed expectation leaves the
-published warehouse exactly as it was. digital_city/tests/test_bad_input.py drives this same entry point.
+Each step runs only if the one before passed, and the switch is the last thing that happens, so a bad seed, a
+failed dbt test, a failed expectation, a full disk or a killed process leaves the published warehouse exactly as it
+was. One build at a time uses a work database, and one publish at a time a warehouse (digital_city/locks.py): a
+second build waits and says for whom. digital_city/tests/test_bad_input.py and test_crash_safety.py drive this
+same entry point.
 
     python -m digital_city build --work-db build/work/digital_city.duckdb --publish-dir warehouse
 """
@@ -15,6 +18,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from digital_city import locks
+from digital_city.crash_points import crash_point
+
+# The dbt node after which the crash test kills a build "during dbt build": well inside the run.
+CRASH_AFTER_NODES = 10
 
 
 @dataclass(frozen=True)
@@ -50,33 +60,52 @@ def seed_check_step(options: Options) -> int:
     return seed_check.main(["--project-dir", str(options.project_dir)])
 
 
+def crash_during_dbt() -> Callable[[Any], None]:
+    finished = 0
+
+    def on_event(event: Any) -> None:
+        nonlocal finished
+        if event.info.name == "NodeFinished":
+            finished += 1
+            if finished >= CRASH_AFTER_NODES:
+                crash_point("dbt-build")
+
+    return on_event
+
+
 def dbt_step(options: Options) -> int:
     # dbt is imported here so a seed-check failure stops the pipeline without paying for dbt's import.
-    from digital_city.pipeline import dbt_runner as run_dbt
+    from digital_city.pipeline import dbt_runner
 
     if options.select is None:
         # A full build starts from an empty file: nothing left from an earlier build can hide a failure.
         for stale in (options.work_db, options.work_db.with_name(options.work_db.name + ".wal")):
             stale.unlink(missing_ok=True)
-    return run_dbt.run(dbt_args(options))
-
-
-def validate_step(options: Options) -> int:
-    from digital_city.validation import expectations as validate
-
-    return validate.main(["--db", str(options.work_db)])
+    return dbt_runner.run(dbt_args(options), callbacks=[crash_during_dbt()])
 
 
 def publish_step(options: Options) -> int:
-    from digital_city.publishing import release as publish
+    from digital_city.publishing import release
+    from digital_city.validation.expectations import release_validator
 
-    return publish.main(["--work-db", str(options.work_db), "--publish-dir", str(options.publish_dir)])
+    try:
+        done = release.publish(
+            options.work_db,
+            options.publish_dir,
+            options.project_dir,
+            validate=release_validator,
+            progress=lambda line: print(line, flush=True),
+        )
+    except release.PublishError as error:
+        print(f"publish failed: {error}", file=sys.stderr)
+        return 1
+    print(release.published_message(done, options.publish_dir))
+    return 0
 
 
 STEPS: tuple[tuple[str, Callable[[Options], int]], ...] = (
     ("seed check", seed_check_step),
     ("dbt build", dbt_step),
-    ("great expectations", validate_step),
     ("publish", publish_step),
 )
 
@@ -87,12 +116,23 @@ def build(options: Options) -> int:
     previous = os.environ.get("DIGITAL_CITY_WORK_DB")
     os.environ["DIGITAL_CITY_WORK_DB"] = str(options.work_db)
     try:
-        return run_steps(options)
+        with locks.hold(options.work_db, f"the work database {options.work_db}"):
+            return run_steps(options)
+    except KeyboardInterrupt:
+        print(f"\nbuild interrupted: {options.publish_dir}/ was not touched", file=sys.stderr)
+        return 130
     finally:
         if previous is None:
             os.environ.pop("DIGITAL_CITY_WORK_DB", None)
         else:
             os.environ["DIGITAL_CITY_WORK_DB"] = previous
+
+
+def current_release(publish_dir: Path) -> str:
+    from digital_city.publishing.layout import Warehouse
+
+    current = Warehouse(publish_dir).current_id()
+    return f"it still serves release {current}" if current else "nothing is published there yet"
 
 
 def run_steps(options: Options) -> int:
@@ -106,7 +146,8 @@ def run_steps(options: Options) -> int:
         sys.stdout.flush()
         if code != 0:
             print(
-                f"\npipeline stopped at {name} (exit {code}): {options.publish_dir}/ was not touched",
+                f"\npipeline stopped at {name} (exit {code}): {options.publish_dir}/ was not touched "
+                f"({current_release(options.publish_dir)})",
                 file=sys.stderr,
             )
             return code
@@ -137,4 +178,3 @@ def main(argv: list[str] | None = None) -> int:
             warn_error=args.warn_error,
         )
     )
-

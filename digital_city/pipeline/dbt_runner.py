@@ -1,6 +1,8 @@
 """Run a dbt command and treat "selected nothing" as the error it is in CI.
 
-dbt exits 0 when a selector matches no node; a typo in `--select` would then pass silently.
+dbt only warns when a selector matches no node, so a typo in `--select` would pass silently; commands that execute
+nodes get dbt's own `--warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'` (unless `--warn-error`,
+which dbt will not combine with it, already makes every warning an error).
 After a failed build or test, each failed test is shown with the model or seed it tests, its file, the column,
 the rule and up to five of the rows that broke it, so a failure can be fixed without opening the database.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +20,9 @@ from typing import Any
 import duckdb
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
-# Commands that execute nodes: for these an empty result means the selector matched nothing.
+# Commands that execute nodes: for these a selector that matches nothing is an error.
 NODE_COMMANDS = {"build", "run", "seed", "test", "snapshot"}
+EMPTY_SELECTION_IS_AN_ERROR = ["--warn-error-options", '{"error": ["NoNodesForSelectionCriteria"]}']
 FAILED_STATUSES = {"fail", "error"}
 ROW_LIMIT = 5
 VALUE_WIDTH = 60
@@ -45,9 +49,13 @@ class FailingRows:
     error: str | None = None
 
 
-def executed_node_count(result: dbtRunnerResult) -> int | None:
-    results = getattr(result.result, "results", None)
-    return None if results is None else len(results)
+def with_empty_selection_check(args: list[str]) -> list[str]:
+    """`args` with dbt's flag that fails a node command whose selector matches nothing."""
+    if not args or args[0] not in NODE_COMMANDS:
+        return args
+    if any(a == "--warn-error" or a.startswith("--warn-error-options") for a in args):
+        return args
+    return [*args, *EMPTY_SELECTION_IS_AN_ERROR]
 
 
 def option(args: list[str], name: str) -> str | None:
@@ -178,16 +186,14 @@ def report_failures(result: dbtRunnerResult, args: list[str]) -> None:
         print(format_failure(test, fetched.get(test.name)), file=sys.stderr)
 
 
-def run(args: list[str]) -> int:
-    result = dbtRunner().invoke(args)
+def run(args: list[str], callbacks: list[Callable[[Any], None]] | None = None) -> int:
+    args = with_empty_selection_check(args)
+    result = dbtRunner(callbacks=callbacks or []).invoke(args)
     # The pipeline's next steps open the database read-only in this process.
     release_dbt_database()
     if result.exception is not None:
         print(f"dbt {' '.join(args)} failed: {result.exception}", file=sys.stderr)
         return 2
-    if args and args[0] in NODE_COMMANDS and executed_node_count(result) == 0:
-        print(f"dbt {' '.join(args)} selected no node: check the selector", file=sys.stderr)
-        return 3
     if not result.success and args and args[0] in {"build", "test"}:
         report_failures(result, args)
     return 0 if result.success else 1

@@ -1,5 +1,10 @@
 """Pre-flight check of every seed CSV against the `column_types` its yml declares, before dbt runs.
 
+DuckDB's CSV reader parses and casts every typed value (`store_rejects` records the record and column of each
+value it cannot read); this module adds what a cast cannot see: the header against the declared columns, a BOM,
+broken UTF-8, blank lines, ragged rows, surrounding whitespace, and the values a cast would silently change
+(5.5 rounded into an INTEGER, 12.505 into DECIMAL(6,2), "yes" read as true).
+
 dbt reports a bad seed as a database cast error that names neither the line nor the column; this check names both:
     seeds/<dir>/<file>.csv line <n> column <col>: <rule> (<detail>)
 Blank cells are nulls and allowed here: whether a column may be null is a dbt test's job.
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from digital_city.crash_points import crash_point
 from digital_city.project import ROOT
 
 BOM = b"\xef\xbb\xbf"
@@ -26,23 +33,10 @@ MAX_PER_COLUMN_RULE = 5
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(?P<int>\d*)(?:\.(?P<frac>\d*))?")
-_DOUBLE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?")
 _DECIMAL_TYPE = re.compile(r"(?:decimal|numeric)\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)")
-_INTEGER_RANGES = {
-    "tinyint": 8,
-    "smallint": 16,
-    "int2": 16,
-    "integer": 32,
-    "int": 32,
-    "int4": 32,
-    "bigint": 64,
-    "int8": 64,
-    "hugeint": 128,
-}
+_INTEGER_TYPES = {"tinyint", "smallint", "int2", "integer", "int", "int4", "bigint", "int8", "hugeint"}
 _TEXT_TYPES = {"varchar", "text", "string", "char", "bpchar"}
-_DOUBLE_TYPES = {"double", "float", "float8", "real", "float4"}
+_CAST_TYPES = {"double", "float", "float8", "real", "float4", "date", "timestamp", "datetime"}
 
 
 @dataclass(frozen=True)
@@ -69,30 +63,24 @@ class SeedSpec:
     column_types: dict[str, str] | None
 
 
-# A checker returns None when the text parses as the type, else why it does not.
-Checker = Callable[[str], str | None]
+# A strict rule returns None when the text is acceptable, else why not. DuckDB parses and casts; these catch what
+# its casts accept but would change: 5.5 rounded into an INTEGER, 12.505 into DECIMAL(6,2), "yes" as a boolean.
+Rule = Callable[[str], str | None]
 
 
-def _integer_checker(bits: int) -> Checker:
-    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-
-    def check(value: str) -> str | None:
-        if not _INTEGER.fullmatch(value):
-            return "not an integer"
-        if not low <= int(value) <= high:
-            return f"outside the {bits}-bit range"
-        return None
-
-    return check
+def _whole_number(value: str) -> str | None:
+    match = _DECIMAL.fullmatch(value)
+    if _INTEGER.fullmatch(value) or not match or not (match["int"] or match["frac"]):
+        return None  # a whole number, or no number at all (DuckDB's cast says so)
+    return "a fraction, which DuckDB would round to a whole number"
 
 
-def _decimal_checker(precision: int, scale: int) -> Checker:
+def _decimal_rule(precision: int, scale: int) -> Rule:
     def check(value: str) -> str | None:
         match = _DECIMAL.fullmatch(value)
         if not match or not (match["int"] or match["frac"]):
-            return "not a decimal number"
-        digits = len(match["int"].lstrip("0"))
-        if digits > precision - scale:
+            return None  # not a number at all: DuckDB's cast says so
+        if len(match["int"].lstrip("0")) > precision - scale:
             return f"more than {precision - scale} digits before the point"
         # DuckDB would round the extra places away silently: a stored figure must not change on load.
         if len(match["frac"] or "") > scale:
@@ -102,58 +90,31 @@ def _decimal_checker(precision: int, scale: int) -> Checker:
     return check
 
 
-def _double(value: str) -> str | None:
-    return None if _DOUBLE.fullmatch(value) else "not a number"
-
-
-def _date(value: str) -> str | None:
-    if not _DATE.fullmatch(value):
-        return "not a date YYYY-MM-DD"
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return "not a calendar date"
-    return None
-
-
-def _timestamp(value: str) -> str | None:
-    if not _TIMESTAMP.fullmatch(value):
-        return "not a timestamp YYYY-MM-DD HH:MM:SS"
-    try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        return "not a calendar timestamp"
-    return None
-
-
 def _boolean(value: str) -> str | None:
     return None if value in {"true", "false"} else "not true/false"
 
 
-def _text(value: str) -> str | None:
-    return None
+@dataclass(frozen=True)
+class ColumnType:
+    duckdb_type: str  # what DuckDB's CSV reader casts the column to (VARCHAR: no cast)
+    rule: Rule | None  # the strictness DuckDB's cast lacks
 
 
-def checker_for(declared: str) -> Checker | None:
-    """The parser for a declared column type, or None when the type is not one this check knows."""
-    kind = declared.strip().lower()
-    base = re.sub(r"\s*\(.*\)$", "", kind)
-    if base in _INTEGER_RANGES and base == kind:
-        return _integer_checker(_INTEGER_RANGES[base])
+def column_type(declared: str) -> ColumnType | None:
+    """How a declared column type is checked, or None when the type is not one this check knows."""
+    kind = re.sub(r"\s+", " ", declared.strip().lower())
+    if kind in _INTEGER_TYPES:
+        return ColumnType(kind.upper(), _whole_number)
     if decimal := _DECIMAL_TYPE.fullmatch(kind):
-        return _decimal_checker(int(decimal[1]), int(decimal[2]))
+        return ColumnType(kind.upper(), _decimal_rule(int(decimal[1]), int(decimal[2])))
     if kind in {"decimal", "numeric"}:
-        return _decimal_checker(18, 3)  # DuckDB's default
-    if base in _TEXT_TYPES:
-        return _text
-    if kind in _DOUBLE_TYPES:
-        return _double
-    if kind == "date":
-        return _date
-    if kind in {"timestamp", "datetime"}:
-        return _timestamp
+        return ColumnType("DECIMAL(18,3)", _decimal_rule(18, 3))  # DuckDB's default
+    if re.sub(r"\s*\(.*\)$", "", kind) in _TEXT_TYPES:
+        return ColumnType("VARCHAR", None)
+    if kind in _CAST_TYPES:
+        return ColumnType("TIMESTAMP" if kind == "datetime" else kind.upper(), None)
     if kind in {"boolean", "bool"}:
-        return _boolean
+        return ColumnType("VARCHAR", _boolean)
     return None
 
 
@@ -215,53 +176,98 @@ def check_csv(path: Path, column_types: dict[str, str], root: Path = ROOT) -> li
     text, decode_problems = _decode(rel, data)
     if text is None:
         return problems + decode_problems
-    return problems + list(_cap(_check_rows(rel, text, column_types)))
+    return problems + list(_cap(_check_rows(rel, path, text, column_types)))
 
 
-def _check_rows(rel: str, text: str, column_types: dict[str, str]) -> Iterator[Problem]:
+def _check_header(rel: str, header: list[str], column_types: dict[str, str]) -> Iterator[Problem]:
+    declared = {name.lower() for name in column_types}
+    seen: set[str] = set()
+    for name in header:
+        if name.lower() in seen:
+            yield Problem(rel, "duplicate column", "the header names it twice", 1, name)
+        seen.add(name.lower())
+        if name.lower() not in declared:
+            yield Problem(rel, "extra column", "in the header but not in column_types", 1, name)
+    for name in column_types:
+        if name.lower() not in seen:
+            yield Problem(rel, "missing column", "declared in column_types but not in the header", 1, name)
+
+
+def _check_rows(rel: str, path: Path, text: str, column_types: dict[str, str]) -> Iterator[Problem]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
         yield Problem(rel, "empty file", "no header and no rows")
         return
+    header_problems = list(_check_header(rel, header, column_types))
+    yield from header_problems
     declared = {name.lower(): kind for name, kind in column_types.items()}
-    seen_names: set[str] = set()
+    types: list[ColumnType | None] = []
     for name in header:
-        if name.lower() in seen_names:
-            yield Problem(rel, "duplicate column", "the header names it twice", 1, name)
-        seen_names.add(name.lower())
-        if name.lower() not in declared:
-            yield Problem(rel, "extra column", "in the header but not in column_types", 1, name)
-    for name in column_types:
-        if name.lower() not in seen_names:
-            yield Problem(rel, "missing column", "declared in column_types but not in the header", 1, name)
-    checkers: list[Checker | None] = [None] * len(header)
-    for position, name in enumerate(header):
         kind = declared.get(name.lower())
-        if kind is None:
-            continue
-        checker = checker_for(kind)
-        if checker is None:
+        checked = column_type(kind) if kind else None
+        if kind and checked is None:
             yield Problem(rel, "unsupported declared type", kind, 1, name)
-        checkers[position] = checker
-    rows = 0
-    line = reader.line_num
+        types.append(checked)
+    rows, ragged, line = 0, set(), reader.line_num
+    # The line each record starts on (the header's is 1): DuckDB numbers records, and a quoted field can span lines.
+    record_starts = [1]
     for row in reader:
         start, line = line + 1, reader.line_num
+        record_starts.append(start)
         if not row:
             yield Problem(rel, "blank line", "a seed row cannot be empty", start)
             continue
         rows += 1
         if len(row) != len(header):
+            ragged.add(start)
             yield Problem(rel, "ragged row", f"{len(row)} fields, header has {len(header)}", start)
             continue
-        for name, value, checker in zip(header, row, checkers, strict=True):
-            if value == "" or checker is None:
+        for name, value, checked in zip(header, row, types, strict=True):
+            if value == "":
                 continue
-            if (why := checker(value)) is not None:
+            if value != value.strip():
+                yield Problem(rel, "surrounding whitespace", f"{value[:40]!r}: trim it (keys and labels must "
+                              "match exactly)", start, name)
+            if checked is not None and checked.rule is not None and (why := checked.rule(value)) is not None:
                 yield Problem(rel, f"not {declared[name.lower()]}", f"{why}: {value[:40]!r}", start, name)
     if rows == 0:
         yield Problem(rel, "empty file", "header but no rows", 1)
+    elif not header_problems:
+        yield from _cast_with_duckdb(rel, path, header, types, ragged, record_starts)
+
+
+def _cast_with_duckdb(
+    rel: str, path: Path, header: list[str], types: list[ColumnType | None], ragged: set[int], record_starts: list[int]
+) -> Iterator[Problem]:
+    """Let DuckDB's CSV reader parse and cast every typed column; each value it rejects is a problem."""
+    import duckdb
+
+    columns = ", ".join(
+        f"'{name.replace(chr(39), chr(39) * 2)}': '{(checked.duckdb_type if checked else 'VARCHAR')}'"
+        for name, checked in zip(header, types, strict=True)
+    )
+    con = duckdb.connect()
+    try:
+        con.execute(
+            f"select * from read_csv(?, header = true, auto_detect = false, columns = {{{columns}}}, "
+            "quote = '\"', escape = '\"', delim = ',', null_padding = false, store_rejects = true, "
+            "rejects_table = 'rejected', rejects_scan = 'scanned', max_line_size = 1048576)",
+            [str(path)],
+        ).fetchall()  # every column fetched: a count(*) would skip the casts, and the rejects with them
+        rejected = con.execute(
+            "select line, column_name, error_type, error_message from rejected order by line, column_idx"
+        ).fetchall()
+    finally:
+        con.close()
+    declared_of = {name: checked.duckdb_type for name, checked in zip(header, types, strict=True) if checked}
+    for record, column, error_type, message in rejected:
+        line = record_starts[int(record) - 1]
+        if error_type != "CAST" or line in ragged:
+            continue  # field counts are reported above, per row
+        value = message.split('Could not convert string "', 1)[-1].split('" to', 1)[0]
+        yield Problem(rel, f"not {declared_of.get(column, '?').lower()}",
+                      f"DuckDB cannot read {value[:40]!r} as {declared_of.get(column, '?')}", line, column)
 
 
 def check_seeds(seed_dir: Path, root: Path = ROOT) -> list[Problem]:
@@ -285,6 +291,7 @@ def check_seeds(seed_dir: Path, root: Path = ROOT) -> list[Problem]:
             continue
         for path in paths:
             problems.extend(check_csv(path, spec.column_types, root))
+            crash_point("seed-check")
     for name, paths in csvs.items():
         if name not in declared_names:
             for path in paths:

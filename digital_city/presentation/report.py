@@ -92,13 +92,20 @@ class Provenance:
 
 
 def provenance(db: Path) -> Provenance:
-    """The warehouse's build time and commit from the publish manifest; the checkout's commit when unpublished."""
+    """The release's commit and build time from the database's own meta.release_info (whatever directory layout
+    publishes it); the checkout's commit for a database that has none (a work build)."""
     now = time.strftime("%Y-%m-%d %H:%M:%S %z")
-    manifest = db.parent / "parquet" / "manifest.json"
-    if manifest.is_file():
-        meta = json.loads(manifest.read_text(encoding="utf-8"))
-        return Provenance(now, db.name, meta.get("built_at"), meta.get("source_commit", "unknown"), "publish manifest")
-    return Provenance(now, db.name, None, source_commit(ROOT), "git checkout (no publish manifest beside the database)")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("select release_id, source_commit, built_at from meta.release_info").fetchone()
+    except duckdb.CatalogException:
+        row = None
+    finally:
+        con.close()
+    if row is not None:
+        release_id, commit, built_at = row
+        return Provenance(now, db.name, str(built_at), commit, f"release {release_id}")
+    return Provenance(now, db.name, None, source_commit(ROOT), "git checkout (the database has no meta.release_info)")
 
 
 CSS = """

@@ -1,35 +1,66 @@
-"""Publish the work database for readers: a DuckDB file BI drivers on DuckDB 1.x can open, Parquet per mart,
-and a manifest, each swapped in by an atomic rename so a reader never sees a half-written warehouse.
+"""Publish a work database as a new release: written beside the live one, validated, then switched in at once.
 
-Layout of the publish directory:
-    digital_city.duckdb          the warehouse (replaced by os.replace)
-    parquet -> .releases/<id>    symlink swapped by os.replace; holds <mart>.parquet and manifest.json
+A release is a complete directory (see layout.py): the database in a format DuckDB 1.x clients open, one Parquet
+file per mart, a manifest (ids, versions, tables, sha256 of every file) and a `meta.release_info` table that says
+the same inside the database. It is staged in `.releases/.staging-<id>/`, checked by the validator the caller
+passes (Great Expectations in `make build`), made read-only, renamed to `.releases/<id>/`, and only then does
+one rename of the `current` link publish it. Killed or failed at any point before that rename, the warehouse
+still serves the old release byte for byte; after it, the new one, complete. The last few releases are kept
+for `python -m digital_city rollback`.
 
-Everything is staged in a new .releases/<id>/ first; a publish that fails removes it, so the directory is left
-exactly as it was. A reader with the old file open keeps reading it (POSIX rename); digital_city/tests/test_publish.py
-proves both, and that a DuckDB 1.x client opens the result.
+    python -m digital_city publish --work-db build/work/digital_city.duckdb --publish-dir warehouse
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from digital_city import locks
+from digital_city.crash_points import crash_point
+from digital_city.publishing.layout import (
+    CURRENT,
+    DATA_DOCS_DIR,
+    DATABASE_FILE,
+    ENTRY_LINKS,
+    MANIFEST_FILE,
+    PARQUET_DIR,
+    STAGING_PREFIX,
+    Warehouse,
+)
+
 # The oldest storage format DuckDB 1.x readers (and the BI drivers built on them) can open.
 STORAGE_VERSION = "v1.0.0"
-DATABASE_FILE = "digital_city.duckdb"
 MART_SCHEMA = "marts"
-RELEASES_KEPT = 2
+META_SCHEMA = "meta"
+# Releases kept besides the live one's own lineage: enough to roll back twice.
+RELEASES_KEPT = 3
+
+Validator = Callable[[Path, dict[str, Any]], None]
+
+
+class PublishError(Exception):
+    """A publish that stopped before the switch; the message says why, for people."""
+
+
+class ReleaseRejected(PublishError):
+    """The staged release failed validation."""
 
 
 @dataclass(frozen=True)
@@ -39,27 +70,90 @@ class MartTable:
     row_count: int
 
 
-def source_commit(repo: Path) -> str:
+@dataclass(frozen=True)
+class Published:
+    release_id: str
+    previous_release_id: str | None
+    database: Path
+    manifest: dict[str, Any]
+
+
+def git(repo: Path, *args: str) -> str | None:
     try:
-        out = subprocess.run(
-            ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
-        )
+        out = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+        return None
     return out.stdout.strip()
 
 
-def copy_database(work_db: Path, target: Path) -> None:
-    """Copy every schema of the work database into a fresh file written in the 1.x-readable format."""
+def source_commit(repo: Path) -> str:
+    return git(repo, "rev-parse", "HEAD") or "unknown"
+
+
+def source_dirty(repo: Path) -> bool | None:
+    status = git(repo, "status", "--porcelain", "--untracked-files=no")
+    return None if status is None else bool(status)
+
+
+def seeds_sha256(repo: Path) -> str:
+    """One hash over every seed CSV (path and content), so two releases built from the same seeds say so."""
+    digest = hashlib.sha256()
+    for path in sorted((repo / "seeds").rglob("*.csv")):
+        digest.update(path.relative_to(repo).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def new_release_id(commit: str, now: datetime) -> str:
+    """`<UTC time to the millisecond>Z-<commit>`: sorts by build time and says what it was built from."""
+    stamp = now.strftime("%Y%m%dT%H%M%S") + f".{now.microsecond // 1000:03d}Z"
+    return f"{stamp}-{commit[:7] if commit != 'unknown' else 'nogit'}"
+
+
+def copy_database(work_db: Path, target: Path, release_info: dict[str, Any]) -> None:
+    """Copy every schema of the work database into a fresh 1.x-readable file, plus `meta.release_info`."""
     catalog = work_db.stem
     con = duckdb.connect()
     try:
         con.execute(f"attach '{work_db}' as \"{catalog}\" (read_only)")
         con.execute(f"attach '{target}' as published (storage_version '{STORAGE_VERSION}')")
         con.execute(f'copy from database "{catalog}" to published')
+        con.execute(f"create schema published.{META_SCHEMA}")
+        columns = ", ".join(f"?::{sql_type} as {name}" for name, (sql_type, _) in RELEASE_INFO_COLUMNS.items())
+        con.execute(
+            f"create table published.{META_SCHEMA}.release_info as select {columns}",
+            [release_info[name] for name in RELEASE_INFO_COLUMNS],
+        )
+        for name, (_, comment) in RELEASE_INFO_COLUMNS.items():
+            con.execute(f"comment on column published.{META_SCHEMA}.release_info.{name} is '{comment}'")
+        con.execute(
+            f"comment on table published.{META_SCHEMA}.release_info is "
+            "'Which release this database is: one row, the same facts as the release manifest.json.'"
+        )
         con.execute("detach published")
     finally:
         con.close()
+
+
+RELEASE_INFO_COLUMNS: dict[str, tuple[str, str]] = {
+    "release_id": ("varchar", "the release: UTC build time and source commit; its directory under .releases/"),
+    "previous_release_id": ("varchar", "the release this one replaced when it was published (null for the first)"),
+    "source_commit": ("varchar", "git commit of the project the release was built from (unknown outside git)"),
+    "source_dirty": ("boolean", "true when the checkout had uncommitted changes to tracked files"),
+    "built_at": ("timestamptz", "when the release was written"),
+    "dbt_version": ("varchar", "dbt-core version that built the models"),
+    "duckdb_version": ("varchar", "DuckDB version that wrote the file"),
+    "storage_version": ("varchar", "DuckDB storage format of the file: readable by DuckDB 1.x clients"),
+    "seeds_sha256": ("varchar", "sha256 over every seed CSV: equal for releases built from the same seeds"),
+}
 
 
 def mart_tables(database: Path) -> list[MartTable]:
@@ -98,100 +192,210 @@ def export_parquet(database: Path, tables: list[MartTable], out_dir: Path) -> No
         con.close()
 
 
-def write_manifest(tables: list[MartTable], out_dir: Path, commit: str, built_at: str) -> Path:
-    manifest = {
-        "built_at": built_at,
-        "source_commit": commit,
+def data_files(release: Path) -> list[Path]:
+    return [release / DATABASE_FILE, *sorted((release / PARQUET_DIR).glob("*.parquet"))]
+
+
+def build_manifest(release: Path, info: dict[str, Any], tables: list[MartTable]) -> dict[str, Any]:
+    return {
+        **{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in info.items()},
         "database_file": DATABASE_FILE,
-        "storage_version": STORAGE_VERSION,
+        "files": {p.relative_to(release).as_posix(): file_sha256(p) for p in data_files(release)},
         "tables": [
             {
                 "name": t.name,
-                "parquet": f"{t.name}.parquet",
+                "parquet": f"{PARQUET_DIR}/{t.name}.parquet",
                 "row_count": t.row_count,
                 "columns": [{"name": c, "type": ty} for c, ty in t.columns],
             }
             for t in tables
         ],
     }
-    path = out_dir / "manifest.json"
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
 
 
-def swap_symlink(link: Path, target_name: str) -> None:
-    """Point `link` at `target_name` atomically: build the new link beside it, then rename over it."""
+def write_json(path: Path, content: dict[str, Any]) -> None:
+    path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def verify_release(release: Path) -> list[str]:
+    """What is wrong with a release directory: missing or altered files against its manifest (empty: intact)."""
+    manifest = json.loads((release / MANIFEST_FILE).read_text(encoding="utf-8"))
+    problems = []
+    for name, expected in manifest["files"].items():
+        path = release / name
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+        elif file_sha256(path) != expected:
+            problems.append(f"{name}: sha256 differs from the manifest")
+    return problems
+
+
+def make_read_only(release: Path) -> None:
+    for path in sorted(release.rglob("*"), reverse=True):
+        if not path.is_symlink():
+            path.chmod(0o555 if path.is_dir() else 0o444)
+    release.chmod(0o555)
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a (read-only) release directory."""
+    if not path.exists() and not path.is_symlink():
+        return
+    for sub in [path, *path.rglob("*")]:
+        if sub.is_dir() and not sub.is_symlink():
+            sub.chmod(sub.stat().st_mode | stat.S_IWUSR | stat.S_IXUSR)
+    shutil.rmtree(path)
+
+
+def point(link: Path, target: str) -> None:
+    """Make `link` a symlink to `target` in one atomic step (a new link renamed over the old)."""
+    if link.is_symlink() and os.readlink(link) == target:
+        return
     fresh = link.with_name(f".{link.name}.new")
     if fresh.is_symlink() or fresh.exists():
         fresh.unlink()
-    fresh.symlink_to(target_name)
+    fresh.symlink_to(target)
     os.replace(fresh, link)
 
 
-def prune_releases(releases: Path, keep: set[str]) -> None:
-    entries = sorted((p for p in releases.iterdir() if p.is_dir()), key=lambda p: p.name)
-    for old in entries[:-RELEASES_KEPT]:
-        if old.name not in keep:
-            shutil.rmtree(old, ignore_errors=True)
+def switch(warehouse: Warehouse, release_id: str) -> None:
+    """Publish `release_id`: the one rename of `current`, then the fixed entry links if they are not there yet."""
+    point(warehouse.current_link, f"{warehouse.releases.name}/{release_id}")
+    for name in ENTRY_LINKS:
+        entry = warehouse.root / name
+        if entry.is_dir() and not entry.is_symlink():
+            remove_tree(entry)  # a layout older than releases; never the live release
+        point(entry, f"{CURRENT}/{name}")
 
 
-def publish(work_db: Path, publish_dir: Path, repo: Path) -> Path:
+def prune(warehouse: Warehouse) -> list[str]:
+    """Delete releases that are neither among the newest RELEASES_KEPT nor in the live release's lineage."""
+    ids = warehouse.release_ids()
+    keep = set(ids[-RELEASES_KEPT:]) | set(warehouse.lineage(warehouse.current_id(), RELEASES_KEPT))
+    removed = []
+    for entry in warehouse.releases.iterdir():
+        if entry.name.startswith(STAGING_PREFIX) or entry.name in keep:
+            continue
+        remove_tree(entry)
+        removed.append(entry.name)
+    return sorted(removed)
+
+
+def disk_full(error: BaseException) -> bool:
+    return (isinstance(error, OSError) and error.errno == errno.ENOSPC) or "No space left on device" in str(error)
+
+
+def publish(
+    work_db: Path,
+    publish_dir: Path,
+    repo: Path,
+    validate: Validator | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Published:
+    """Stage, validate and switch in a release of `work_db`; raises PublishError with the warehouse untouched."""
     if not work_db.is_file():
-        raise FileNotFoundError(f"work database {work_db} does not exist: run the dbt build first")
+        raise PublishError(f"work database {work_db} does not exist: run the dbt build first")
     publish_dir.mkdir(parents=True, exist_ok=True)
-    releases = publish_dir / ".releases"
-    releases_existed = releases.is_dir()
-    releases.mkdir(exist_ok=True)
-    # Names sort by time to the microsecond (pruning relies on that); mkdtemp's random suffix rules out a clash.
-    now = time.time_ns()
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(now // 1_000_000_000)) + f"{now // 1000 % 1_000_000:06d}"
-    release = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=releases))
-    # mkdtemp makes the directory private; BI tools often read as another user.
-    release.chmod(0o755)
-    try:
-        staged_db = stage_release(work_db, release, repo)
-    except BaseException:
-        # A failed publish must leave the published directory exactly as it was, staging debris included.
-        shutil.rmtree(release, ignore_errors=True)
-        if not releases_existed:
-            shutil.rmtree(releases, ignore_errors=True)
-        raise
+    warehouse = Warehouse(publish_dir)
+    with locks.hold(publish_dir, f"the warehouse {publish_dir}/"):
+        warehouse.releases.mkdir(exist_ok=True)
+        for debris in warehouse.staging_dirs():
+            # Left by a build that was killed while staging; nobody else stages while we hold the lock.
+            remove_tree(debris)
+        previous = warehouse.current_id()
+        commit = source_commit(repo)
+        now = datetime.now(timezone.utc)
+        release_id = new_release_id(commit, now)
+        while warehouse.release_dir(release_id).exists():
+            now = datetime.now(timezone.utc)
+            release_id = new_release_id(commit, now)
+        staging = warehouse.releases / f"{STAGING_PREFIX}{release_id}"
+        info: dict[str, Any] = {
+            "release_id": release_id,
+            "previous_release_id": previous,
+            "source_commit": commit,
+            "source_dirty": source_dirty(repo),
+            "built_at": now,
+            "dbt_version": metadata.version("dbt-core"),
+            "duckdb_version": duckdb.__version__,
+            "storage_version": STORAGE_VERSION,
+            "seeds_sha256": seeds_sha256(repo),
+        }
+        try:
+            staging.mkdir()
+            staging.chmod(0o755)  # BI tools often read as another user
+            started = time.perf_counter()
+            copy_database(work_db, staging / DATABASE_FILE, info)
+            crash_point("staging")
+            tables = mart_tables(staging / DATABASE_FILE)
+            if not tables:
+                raise PublishError(f"no tables in schema {MART_SCHEMA!r} of {work_db}: nothing to publish")
+            export_parquet(staging / DATABASE_FILE, tables, staging / PARQUET_DIR)
+            (staging / DATA_DOCS_DIR).mkdir()
+            manifest = build_manifest(staging, info, tables)
+            write_json(staging / MANIFEST_FILE, manifest)
+            progress(f"staged release {release_id} ({time.perf_counter() - started:.1f}s)")
+            if validate is not None:
+                validate(staging, manifest)
+            make_read_only(staging)
+            os.rename(staging, warehouse.release_dir(release_id))
+        except BaseException as error:
+            remove_tree(staging)
+            if disk_full(error):
+                raise PublishError(
+                    f"the disk is full (no space left on the device of {publish_dir}/) while staging release "
+                    f"{release_id}: free some space and build again. {len(warehouse.release_ids())} release(s) "
+                    f"are kept in {warehouse.releases}/"
+                ) from error
+            if isinstance(error, (OSError, duckdb.Error)):
+                raise PublishError(f"staging release {release_id} failed: {error}") from error
+            from digital_city.validation.data_docs_assets import DataDocsAssetError
 
-    # Only now, with everything written, swap in: database first, then the Parquet release.
-    published_db = publish_dir / DATABASE_FILE
-    os.replace(staged_db, published_db)
-    swap_symlink(publish_dir / "parquet", f".releases/{release.name}/parquet")
-    prune_releases(releases, keep={release.name})
-    return published_db
+            if isinstance(error, DataDocsAssetError):
+                raise PublishError(f"the validation report of release {release_id} could not be made offline: "
+                                   f"{error}") from error
+            raise
+        crash_point("switch")
+        switch(warehouse, release_id)
+        crash_point("after-switch")
+        removed = prune(warehouse)
+        if removed:
+            progress(f"pruned {len(removed)} old release(s): {', '.join(removed)}")
+    return Published(release_id, previous, publish_dir / DATABASE_FILE, manifest)
 
 
-def stage_release(work_db: Path, release: Path, repo: Path) -> Path:
-    """Write the database copy, the Parquet files and the manifest into `release`, touching nothing published."""
-    # The file keeps the work file's name, so views that name their catalog still resolve once published.
-    staged_db = release / DATABASE_FILE
-    copy_database(work_db, staged_db)
-    tables = mart_tables(staged_db)
-    if not tables:
-        raise RuntimeError(f"no tables in schema {MART_SCHEMA!r} of {work_db}: nothing to publish")
-    parquet_dir = release / "parquet"
-    export_parquet(staged_db, tables, parquet_dir)
-    built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    write_manifest(tables, parquet_dir, source_commit(repo), built_at)
-    return staged_db
+def describe(publish_dir: Path) -> str:
+    current = Warehouse(publish_dir).current_id()
+    return f"still release {current}" if current else "nothing was published before"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work-db", type=Path, required=True)
     parser.add_argument("--publish-dir", type=Path, required=True)
-    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="git checkout whose commit the manifest records")
+    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="git checkout whose commit the release records")
     args = parser.parse_args(argv)
+    from digital_city.validation.expectations import release_validator
+
     try:
-        published = publish(args.work_db, args.publish_dir, args.repo)
-    except (OSError, RuntimeError, duckdb.Error) as error:
-        print(f"publish failed, the published warehouse is unchanged: {error}", file=sys.stderr)
+        done = publish(args.work_db, args.publish_dir, args.repo, validate=release_validator, progress=print)
+    except PublishError as error:
+        print(f"publish failed, the published warehouse is unchanged ({describe(args.publish_dir)}): {error}",
+              file=sys.stderr)
         return 1
-    print(f"published {published} (DuckDB storage {STORAGE_VERSION}) and {args.publish_dir / 'parquet'}/")
-    print(f"query it: duckdb -readonly {published} \"select * from marts.dim_pilot_program\"")
+    print(published_message(done, args.publish_dir))
     return 0
 
+
+def published_message(done: Published, publish_dir: Path) -> str:
+    replaced = f", replacing {done.previous_release_id}" if done.previous_release_id else ""
+    return (
+        f"published release {done.release_id}{replaced}\n"
+        f"  database: {publish_dir / DATABASE_FILE} (DuckDB storage {STORAGE_VERSION}: DuckDB 1.x clients open it)\n"
+        f"  parquet:  {publish_dir / PARQUET_DIR}/ ({len(done.manifest['tables'])} marts; "
+        f"{publish_dir / MANIFEST_FILE} lists them)\n"
+        f"  validation report (Great Expectations Data Docs): {publish_dir / DATA_DOCS_DIR / 'index.html'}\n"
+        f"  query it: .venv/bin/duckdb -readonly {publish_dir / DATABASE_FILE} "
+        "\"select * from meta.release_info\"\n"
+        f"  roll back: make rollback"
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from digital_city.project import ROOT
 
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "data_docs_assets.lock.json")
 PROJECT_DIRS = ("seeds", "models", "macros", "tests", "analyses", "digital_city")
 # Every run uses the same work path: profiles.yml reads it from DIGITAL_CITY_WORK_DB, and a changed profile makes dbt
 # re-parse the whole project instead of parsing partially.
@@ -65,12 +65,14 @@ def pipeline_env(root: Path) -> dict[str, str]:
     return env
 
 
-def run_pipeline(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "digital_city", "build", "--work-db", str(WORK_DB), "--publish-dir", str(PUBLISH_DIR)]
+def run_pipeline(
+    root: Path, *extra: str, publish_dir: Path = PUBLISH_DIR, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "digital_city", "build", "--work-db", str(WORK_DB), "--publish-dir", str(publish_dir)]
     return subprocess.run(
         [*command, "--warn-error", *extra],
         cwd=root,
-        env=pipeline_env(root),
+        env={**pipeline_env(root), **(env or {})},
         capture_output=True,
         text=True,
         check=False,
@@ -78,12 +80,14 @@ def run_pipeline(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 
 
 def published_digests(publish_dir: Path) -> dict[str, str]:
-    """sha256 of the published database and of every file of the release the parquet link points at."""
-    files = [publish_dir / "digital_city.duckdb", *sorted((publish_dir / "parquet").resolve().rglob("*"))]
-    digests = {"parquet ->": os.readlink(publish_dir / "parquet")}
-    for path in files:
+    """The live release's id and the sha256 of every file readers reach through the published paths."""
+    digests = {"current ->": os.readlink(publish_dir / "current")}
+    release = (publish_dir / "current").resolve()
+    for path in sorted(release.rglob("*")):
         if path.is_file():
-            digests[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            digests[path.relative_to(release).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for entry in ("digital_city.duckdb", "parquet", "manifest.json"):
+        digests[f"{entry} ->"] = os.readlink(publish_dir / entry)
     return digests
 
 

@@ -51,10 +51,11 @@ def test_a_reader_holding_the_published_file_does_not_block_the_build(built_proj
 
 
 def test_a_selector_that_matches_nothing_fails_and_publishes_nothing(built_project: BuiltProject) -> None:
-    # Without --warn-error (as `make build` runs) dbt only warns and exits 0: the pipeline's own guard must fail it.
+    # Without --warn-error (as `make build` runs) dbt alone only warns; the runner adds dbt's
+    # --warn-error-options for NoNodesForSelectionCriteria, so the selection fails the build.
     built_project.restore_good_db()
     done = pipeline(built_project, Path("warehouse"), "--select", "no_such_model_anywhere")
     output = done.stdout + done.stderr
     assert done.returncode != 0, output[-3000:]
-    assert "selected no node" in output, output[-3000:]
+    assert "does not match any enabled nodes" in output, output[-3000:]
     assert published_digests(built_project.publish_dir) == built_project.published

@@ -1,4 +1,8 @@
-"""Publishing is proven on tiny work databases built here: no dbt run, a few hundred milliseconds each."""
+"""Releases are proven on tiny work databases built here: no dbt run, a few hundred milliseconds each.
+
+What a reader can rely on: the published paths resolve through one pointer to one complete, read-only release;
+a failed publish changes nothing a reader can see; old readers keep their release; rollback switches back.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,17 @@ import re
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
-from digital_city.publishing import release as pub
 from digital_city.project import ROOT
+from digital_city.publishing import release as pub
+from digital_city.publishing.layout import Warehouse
+from digital_city.publishing.rollback import RollbackError, rollback
 
 COMPAT_PYTHON = ROOT / ".venv-compat" / "bin" / "python"
 MART = "dim_pilot_program"
@@ -55,10 +63,12 @@ def git_repo(directory: Path) -> str:
 
 
 def snapshot(directory: Path) -> dict[str, str]:
-    """Every entry under `directory`: symlink targets, file sha256s and directories, so any change shows."""
+    """Every entry under `directory` but the lock file: symlink targets, file sha256s and directories."""
     state: dict[str, str] = {}
     for path in sorted(directory.rglob("*")):
         key = str(path.relative_to(directory))
+        if path.name == ".publish.lock":
+            continue
         if path.is_symlink():
             state[key] = "link:" + os.readlink(path)
         elif path.is_file():
@@ -68,7 +78,7 @@ def snapshot(directory: Path) -> dict[str, str]:
     return state
 
 
-def count_in_subprocess(python: Path | str, database: Path, sql: str) -> str:
+def query_in_subprocess(python: Path | str, database: Path, sql: str) -> str:
     code = (
         "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
         "print(duckdb.__version__, con.execute(sys.argv[2]).fetchone()[0])"
@@ -78,43 +88,68 @@ def count_in_subprocess(python: Path | str, database: Path, sql: str) -> str:
     return out.stdout.strip()
 
 
+def count(database: Path) -> int:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(f"select count(*) from marts.{MART}").fetchone()[0]
+
+
+def release_info(database: Path) -> dict[str, Any]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        cursor = con.execute("select * from meta.release_info")
+        rows = cursor.fetchall()
+        assert len(rows) == 1
+        return dict(zip([d[0] for d in cursor.description], rows[0], strict=True))
+
+
 @pytest.fixture()
 def published(tmp_path: Path) -> Path:
-    work = make_work_db(tmp_path / "work", rows=3)
     out = tmp_path / "warehouse"
-    pub.publish(work, out, tmp_path)
+    pub.publish(make_work_db(tmp_path / "work", rows=3), out, tmp_path)
     return out
 
 
-def test_database_parquet_and_manifest_agree(tmp_path: Path) -> None:
+def test_a_release_is_complete_and_says_what_it_is(tmp_path: Path) -> None:
     commit = git_repo(tmp_path / "repo")
-    work = make_work_db(tmp_path / "work", rows=7)
+    (tmp_path / "repo" / "seeds").mkdir()
+    (tmp_path / "repo" / "seeds" / "a.csv").write_text("k\n1\n", encoding="utf-8")
     out = tmp_path / "warehouse"
     before = time.time()
-    published_db = pub.publish(work, out, tmp_path / "repo")
+    done = pub.publish(make_work_db(tmp_path / "work", rows=7), out, tmp_path / "repo")
 
-    assert published_db == out / pub.DATABASE_FILE
-    manifest = json.loads((out / "parquet" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["source_commit"] == commit
-    built = time.mktime(time.strptime(manifest["built_at"], "%Y-%m-%dT%H:%M:%S%z"))
-    assert before - 2 <= built <= time.time() + 2
+    release = out / ".releases" / done.release_id
+    assert os.readlink(out / "current") == f".releases/{done.release_id}"
+    assert re.fullmatch(r"\d{8}T\d{6}\.\d{3}Z-" + commit[:7], done.release_id)
+    for entry in ("digital_city.duckdb", "parquet", "manifest.json", "data_docs"):
+        assert os.readlink(out / entry) == f"current/{entry}"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest == done.manifest
+    assert manifest["source_commit"] == commit and manifest["previous_release_id"] is None
+    assert manifest["source_dirty"] is False  # the untracked seed does not count; an edited tracked file would
+    assert before - 2 <= datetime.fromisoformat(manifest["built_at"]).timestamp() <= time.time() + 2
     assert manifest["storage_version"] == pub.STORAGE_VERSION
     # Base tables only: the view in marts is not exported, the empty table is.
     assert [t["name"] for t in manifest["tables"]] == ["dim_pilot_program", "fct_empty"]
+    assert set(manifest["files"]) == {"digital_city.duckdb", "parquet/dim_pilot_program.parquet",
+                                      "parquet/fct_empty.parquet"}
+    assert pub.verify_release(release) == []
 
-    con = duckdb.connect(str(published_db), read_only=True)
+    info = release_info(out / "digital_city.duckdb")
+    assert info["release_id"] == done.release_id and info["source_commit"] == commit
+    assert info["seeds_sha256"] == manifest["seeds_sha256"] == pub.seeds_sha256(tmp_path / "repo")
+    assert info["duckdb_version"] == duckdb.__version__ and info["dbt_version"] == manifest["dbt_version"]
+
+    con = duckdb.connect(str(out / "digital_city.duckdb"), read_only=True)
     try:
         for table in manifest["tables"]:
-            name = table["name"]
             db_columns = con.execute(
                 "select column_name, data_type from information_schema.columns "
                 "where table_schema = 'marts' and table_name = ? order by ordinal_position",
-                [name],
+                [table["name"]],
             ).fetchall()
             assert [(c["name"], c["type"]) for c in table["columns"]] == db_columns
-            (db_rows,) = con.execute(f"select count(*) from marts.{name}").fetchone()
+            (db_rows,) = con.execute(f"select count(*) from marts.{table['name']}").fetchone()
             assert table["row_count"] == db_rows
-            parquet = out / "parquet" / table["parquet"]
+            parquet = out / table["parquet"]
             (pq_rows,) = con.execute("select count(*) from read_parquet(?)", [str(parquet)]).fetchone()
             assert pq_rows == db_rows
             pq_columns = con.execute("select column_name, column_type from (describe select * from read_parquet(?))",
@@ -127,49 +162,96 @@ def test_database_parquet_and_manifest_agree(tmp_path: Path) -> None:
         con.close()
 
 
-def test_manifest_commit_is_unknown_outside_git(tmp_path: Path) -> None:
+def test_a_release_is_read_only_once_written(published: Path) -> None:
+    release = (published / "current").resolve()
+    modes = {p.relative_to(release).as_posix(): p.stat().st_mode & 0o777 for p in release.rglob("*")}
+    assert modes["digital_city.duckdb"] == 0o444 and modes["parquet"] == 0o555
+    assert set(modes.values()) <= {0o444, 0o555}
+
+
+def test_a_seed_change_changes_the_seed_hash(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    csv_file = tmp_path / "seeds" / "a.csv"
+    csv_file.write_text("k\n1\n", encoding="utf-8")
+    first = pub.seeds_sha256(tmp_path)
+    csv_file.write_text("k\n2\n", encoding="utf-8")
+    assert pub.seeds_sha256(tmp_path) != first
+
+
+def test_outside_git_the_commit_is_unknown(tmp_path: Path) -> None:
     assert pub.source_commit(tmp_path) == "unknown"
+    done = pub.publish(make_work_db(tmp_path / "work", rows=1), tmp_path / "out", tmp_path)
+    assert done.release_id.endswith("-nogit")
 
 
-def test_two_publishes_in_one_second_keep_distinct_releases(published: Path, tmp_path: Path) -> None:
+def test_releases_are_kept_then_pruned_and_each_names_its_predecessor(published: Path, tmp_path: Path) -> None:
     work = make_work_db(tmp_path / "work2", rows=4)
-    for _ in range(3):
-        pub.publish(work, published, tmp_path)
-    releases = sorted(p.name for p in (published / ".releases").iterdir())
-    assert len(releases) == pub.RELEASES_KEPT
-    assert os.readlink(published / "parquet").split("/")[1] in releases
+    first = Warehouse(published).current_id()
+    ids = [first] + [pub.publish(work, published, tmp_path).release_id for _ in range(4)]
+    assert len(set(ids)) == 5
+    warehouse = Warehouse(published)
+    assert warehouse.release_ids() == ids[-pub.RELEASES_KEPT:]
+    assert warehouse.current_id() == ids[-1]
+    assert [warehouse.manifest(i)["previous_release_id"] for i in ids[-2:]] == ids[-3:-1]
 
 
 def _raise(*_args: object) -> None:
     raise RuntimeError("export failed half-way")
 
 
-@pytest.mark.parametrize("failure", ["no_marts", "missing_work_db", "export_raises"])
-def test_failed_publish_leaves_published_dir_unchanged(
+def _reject(_release: Path, _manifest: dict[str, Any]) -> None:
+    raise pub.ReleaseRejected("the validator says no")
+
+
+@pytest.mark.parametrize("failure", ["no_marts", "missing_work_db", "export_raises", "validator_rejects"])
+def test_a_failed_publish_changes_nothing_a_reader_sees(
     published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
 ) -> None:
     before = snapshot(published)
-    assert any(k.endswith(".parquet") for k in before) and before[pub.DATABASE_FILE].startswith("sha256:")
+    assert any(k.endswith(".parquet") for k in before)
+    validate = None
+    work = make_work_db(tmp_path / "good", rows=5)
     if failure == "no_marts":
         work = make_work_db(tmp_path / "bad", rows=5, with_marts=False)
     elif failure == "missing_work_db":
         work = tmp_path / "nowhere" / pub.DATABASE_FILE
-    else:
-        work = make_work_db(tmp_path / "good", rows=5)
+    elif failure == "export_raises":
         monkeypatch.setattr(pub, "export_parquet", _raise)
-    assert pub.main(["--work-db", str(work), "--publish-dir", str(published)]) == 1
+    else:
+        validate = _reject
+    with pytest.raises((pub.PublishError, RuntimeError)):
+        pub.publish(work, published, tmp_path, validate=validate)
     assert snapshot(published) == before
 
 
-def test_failed_first_publish_leaves_no_debris(tmp_path: Path) -> None:
-    work = make_work_db(tmp_path / "bad", rows=2, with_marts=False)
+def test_the_validator_sees_the_staged_release_before_anything_is_switched(published: Path, tmp_path: Path) -> None:
+    seen: dict[str, Any] = {}
+    live = Warehouse(published).current_id()
+
+    def validate(release: Path, manifest: dict[str, Any]) -> None:
+        seen.update(name=release.name, rows=count(release / pub.DATABASE_FILE), live=Warehouse(published).current_id())
+        assert manifest["release_id"] in release.name
+
+    done = pub.publish(make_work_db(tmp_path / "w", rows=6), published, tmp_path, validate=validate)
+    assert seen == {"name": f".staging-{done.release_id}", "rows": 6, "live": live}
+
+
+def test_debris_of_a_killed_staging_is_removed_by_the_next_publish(published: Path, tmp_path: Path) -> None:
+    debris = published / ".releases" / ".staging-20200101T000000.000Z-dead000"
+    (debris / "parquet").mkdir(parents=True)
+    (debris / "digital_city.duckdb").write_bytes(b"half a file")
+    pub.publish(make_work_db(tmp_path / "w", rows=2), published, tmp_path)
+    assert not debris.exists()
+
+
+def test_a_failed_first_publish_publishes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "warehouse"
-    with pytest.raises(RuntimeError, match="nothing to publish"):
-        pub.publish(work, out, tmp_path)
-    assert snapshot(out) == {}
+    with pytest.raises(pub.PublishError, match="nothing to publish"):
+        pub.publish(make_work_db(tmp_path / "bad", rows=2, with_marts=False), out, tmp_path)
+    assert snapshot(out) == {".releases": "dir"}
 
 
-def test_open_reader_keeps_old_data_and_new_reader_sees_new(published: Path, tmp_path: Path) -> None:
+def test_an_open_reader_keeps_its_release_and_a_new_reader_sees_the_new_one(published: Path, tmp_path: Path) -> None:
     database = published / pub.DATABASE_FILE
     # The reader is another process, as a BI tool would be; it reads, waits for the publish, then reads again.
     reader_code = (
@@ -190,44 +272,108 @@ def test_open_reader_keeps_old_data_and_new_reader_sees_new(published: Path, tmp
         reader.kill()
     assert reader.returncode == 0, err
     assert out.strip() == "3"
-    assert count_in_subprocess(sys.executable, database, sql).split()[1] == "5"
-    manifest = json.loads((published / "parquet" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["tables"][0]["row_count"] == 5
+    assert query_in_subprocess(sys.executable, database, sql).split()[1] == "5"
 
 
-def test_reader_held_open_while_publish_command_runs(published: Path, tmp_path: Path) -> None:
-    database = published / pub.DATABASE_FILE
-    work = make_work_db(tmp_path / "work2", rows=9)
-    con = duckdb.connect(str(database), read_only=True)
+def test_readers_opening_during_switches_always_get_one_complete_release(published: Path, tmp_path: Path) -> None:
+    """A reader that opens the published path while releases are switched in gets a whole release every time."""
+    sizes = {Warehouse(published).current_id(): 3}
+    code = (
+        "import duckdb, sys, time\n"
+        "seen = []\n"
+        "end = time.time() + 60\n"
+        "while time.time() < end and not sys.stdin.closed:\n"
+        "    con = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "    rid = con.execute('select release_id from meta.release_info').fetchone()[0]\n"
+        "    n = con.execute('select count(*) from marts.dim_pilot_program').fetchone()[0]\n"
+        "    con.close(); print(rid, n, flush=True)\n"
+        "    if open(sys.argv[2]).read() == 'stop': break\n"
+    )
+    stop = tmp_path / "stop"
+    stop.write_text("")
+    reader = subprocess.Popen([sys.executable, "-c", code, str(published / pub.DATABASE_FILE), str(stop)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert con.execute(f"select count(*) from marts.{MART}").fetchone()[0] == 3
-        result = subprocess.run(
-            [sys.executable, "-m", "digital_city", "publish", "--work-db", str(work), "--publish-dir", str(published)],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
-        )
-        assert result.returncode == 0, result.stderr
-        assert "published" in result.stdout
-        assert con.execute(f"select count(*) from marts.{MART}").fetchone()[0] == 3
+        for rows in (4, 5, 6, 7, 8):
+            sizes[pub.publish(make_work_db(tmp_path / f"w{rows}", rows=rows), published, tmp_path).release_id] = rows
+        stop.write_text("stop")
+        out, err = reader.communicate(timeout=60)
     finally:
-        con.close()
-    assert count_in_subprocess(sys.executable, database, f"select count(*) from marts.{MART}").split()[1] == "9"
+        reader.kill()
+    assert reader.returncode == 0, err
+    observed = [line.split() for line in out.splitlines()]
+    assert len(observed) > 5
+    for release_id, rows in observed:
+        assert sizes[release_id] == int(rows), f"release {release_id} answered {rows} rows"
+
+
+def test_a_read_write_client_on_the_published_file_does_not_block_a_publish(published: Path, tmp_path: Path) -> None:
+    """A BI tool that wrongly opens the file read-write holds the old release; publishing needs no lock on it."""
+    database = published / pub.DATABASE_FILE
+    old = Warehouse(published).current_id()
+    client = duckdb.connect(str(database))  # read-write: DuckDB's exclusive lock on the old release's file
+    try:
+        assert client.execute(f"select count(*) from marts.{MART}").fetchone() == (3,)
+        pub.publish(make_work_db(tmp_path / "w", rows=9), published, tmp_path)
+        assert client.execute(f"select count(*) from marts.{MART}").fetchone() == (3,)
+    finally:
+        client.close()
+    assert query_in_subprocess(sys.executable, database, f"select count(*) from marts.{MART}").split()[1] == "9"
+    # It wrote nothing, so the old release is still what its manifest says.
+    assert pub.verify_release(published / ".releases" / str(old)) == []
+
+
+def test_rollback_walks_back_the_releases_and_refuses_a_tampered_one(published: Path, tmp_path: Path) -> None:
+    first = Warehouse(published).current_id()
+    second = pub.publish(make_work_db(tmp_path / "w2", rows=4), published, tmp_path).release_id
+    third = pub.publish(make_work_db(tmp_path / "w3", rows=5), published, tmp_path).release_id
+    database = published / pub.DATABASE_FILE
+
+    assert rollback(published) == (third, second)
+    assert count(database) == 4 and release_info(database)["release_id"] == second
+    assert rollback(published) == (second, first)
+    assert count(database) == 3
+    with pytest.raises(RollbackError, match="the first one published here"):
+        rollback(published)
+    assert rollback(published, to=third) == (first, third)
+    assert count(database) == 5
+
+    damaged = published / ".releases" / second / "parquet" / f"{MART}.parquet"
+    damaged.chmod(0o644)
+    damaged.write_bytes(b"not parquet")
+    with pytest.raises(RollbackError, match="does not match its manifest"):
+        rollback(published, to=second)
+    assert Warehouse(published).current_id() == third
+
+
+def test_rollback_command_says_which_release_it_switched_to(published: Path, tmp_path: Path) -> None:
+    first = Warehouse(published).current_id()
+    second = pub.publish(make_work_db(tmp_path / "w2", rows=4), published, tmp_path).release_id
+    done = subprocess.run([sys.executable, "-m", "digital_city", "rollback", "--publish-dir", str(published)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert f"from release {second}" in done.stdout and f"to release {first}" in done.stdout
+    again = subprocess.run([sys.executable, "-m", "digital_city", "rollback", "--publish-dir", str(published)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 1
+    assert "rollback failed, nothing changed" in again.stderr and "Traceback" not in again.stderr
 
 
 def _compat_python() -> Path:
     if not COMPAT_PYTHON.exists():
         # CI runs `make test`, which builds .venv-compat first: absent there, something is broken, so fail.
         if os.environ.get("CI"):
-            pytest.fail(".venv-compat is absent in CI: the `make compat` step of digital_city/checks/run_all.py did not run")
+            pytest.fail(".venv-compat is absent in CI: the `make compat` step of make test did not run")
         pytest.skip(".venv-compat is absent: `make compat` builds it from requirements-compat.lock (make test does)")
     return COMPAT_PYTHON
 
 
 def test_duckdb_1x_client_opens_published_file(published: Path) -> None:
-    version, rows = count_in_subprocess(
-        _compat_python(), published / pub.DATABASE_FILE, f"select count(*) from marts.{MART}"
+    version, rows = query_in_subprocess(
+        _compat_python(), published / pub.DATABASE_FILE, "select count(*) from meta.release_info"
     ).split()
     assert re.fullmatch(r"1\.\d+\.\d+", version)
-    assert rows == "3"
+    assert rows == "1"
 
 
 def test_duckdb_1x_client_rejects_default_format(tmp_path: Path) -> None:

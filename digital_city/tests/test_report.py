@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 import vl_convert
 import yaml
@@ -401,17 +402,25 @@ def test_missing_warehouse_tells_the_user_to_build(tmp_path: Path, capsys: pytes
     assert not (tmp_path / "index.html").exists()
 
 
-def test_provenance_reads_the_publish_manifest(tmp_path: Path):
-    (tmp_path / "parquet").mkdir()
-    (tmp_path / "parquet" / "manifest.json").write_text(
-        '{"built_at": "2020-11-01T10:00:00+0000", "source_commit": "deadbeef"}', encoding="utf-8"
+def test_provenance_reads_the_release_info_in_the_database(tmp_path: Path):
+    db = tmp_path / "digital_city.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create schema meta")
+    con.execute(
+        "create table meta.release_info as select '20201101T100000Z-deadbeef' as release_id, "
+        "'deadbeef' as source_commit, timestamptz '2020-11-01 10:00:00+00' as built_at"
     )
-    meta = report.provenance(tmp_path / "digital_city.duckdb")
-    assert (meta.warehouse_built, meta.source_commit, meta.commit_origin) == (
-        "2020-11-01T10:00:00+0000",
-        "deadbeef",
-        "publish manifest",
-    )
+    con.close()
+    meta = report.provenance(db)
+    assert (meta.source_commit, meta.commit_origin) == ("deadbeef", "release 20201101T100000Z-deadbeef")
+    assert meta.warehouse_built is not None and meta.warehouse_built.startswith("2020-11-01")
+
+
+def test_provenance_of_a_database_without_release_info_is_the_checkout(tmp_path: Path):
+    db = tmp_path / "work.duckdb"
+    duckdb.connect(str(db)).close()
+    meta = report.provenance(db)
+    assert meta.warehouse_built is None and meta.commit_origin.startswith("git checkout")
 
 
 def test_the_exposure_lists_exactly_the_marts_the_report_reads():

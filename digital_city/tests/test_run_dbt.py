@@ -7,20 +7,21 @@ from dbt.artifacts.schemas.results import TestStatus
 from digital_city.pipeline.dbt_runner import (
     FailedTest,
     FailingRows,
-    executed_node_count,
     failed_tests,
     fetch_failing_rows,
     format_failure,
     manifest_path,
+    with_empty_selection_check,
 )
 
 
-def test_empty_selection_counts_zero_nodes():
-    assert executed_node_count(SimpleNamespace(result=SimpleNamespace(results=[]))) == 0
-
-
-def test_commands_without_node_results_are_not_counted():
-    assert executed_node_count(SimpleNamespace(result=None)) is None
+def test_node_commands_make_an_empty_selection_an_error():
+    flag = ["--warn-error-options", '{"error": ["NoNodesForSelectionCriteria"]}']
+    assert with_empty_selection_check(["build", "--select", "x"]) == ["build", "--select", "x", *flag]
+    # dbt refuses --warn-error together with --warn-error-options; --warn-error already covers the warning.
+    assert with_empty_selection_check(["build", "--warn-error"]) == ["build", "--warn-error"]
+    assert with_empty_selection_check(["parse"]) == ["parse"]
+    assert with_empty_selection_check([]) == []
 
 
 def _test_node(name, status, column="program_key", rule="unique", sql="select 1"):
@@ -30,7 +31,7 @@ def _test_node(name, status, column="program_key", rule="unique", sql="select 1"
         attached_node="seed.digital_city.report_pilot_programs",
         column_name=column,
         test_metadata=SimpleNamespace(name=rule, kwargs={}),
-        original_file_path="seeds/report/_report__seeds.yml",
+        original_file_path="seeds/report/report_pilot_programs.yml",
         compiled_code=sql,
         depends_on=SimpleNamespace(nodes=["seed.digital_city.report_pilot_programs"]),
     )
@@ -67,7 +68,7 @@ def test_format_failure_lists_rows_and_nulls():
         tested="seed x",
         tested_path="seeds/report/x.csv",
         column="k",
-        defined_in="seeds/report/_report__seeds.yml",
+        defined_in="seeds/report/report_pilot_programs.yml",
         message="Got 1 result, configured to fail if != 0",
         sql="select 1",
     )
@@ -76,7 +77,7 @@ def test_format_failure_lists_rows_and_nulls():
         "FAIL unique_x_k",
         "  tested: seed x (seeds/report/x.csv)",
         "  column: k",
-        "  rule:   unique (defined in seeds/report/_report__seeds.yml)",
+        "  rule:   unique (defined in seeds/report/report_pilot_programs.yml)",
         "  result: Got 1 result, configured to fail if != 0",
         "  first 2 failing row(s):",
         "    unique_field=" + "a" * 59 + "…, n_records=2",

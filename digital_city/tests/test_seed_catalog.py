@@ -17,7 +17,7 @@ def test_every_seed_has_a_theme():
 def test_row_counts_come_from_the_csv(tmp_path: Path):
     folder = tmp_path / "report"
     folder.mkdir()
-    (folder / "_report__seeds.yml").write_text(
+    (folder / "s.yml").write_text(
         "seeds:\n  - name: s\n    description: Two rows. More.\n    config:\n      meta:\n        theme: T\n",
         encoding="utf-8",
     )

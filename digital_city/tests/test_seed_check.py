@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from digital_city.pipeline.seed_check import ROOT, Problem, check_csv, check_seeds, checker_for, main
+from digital_city.pipeline.seed_check import ROOT, Problem, check_csv, check_seeds, column_type, main
 
 TYPES = {"k": "varchar", "n": "integer", "share": "decimal(6,2)", "day": "date", "flag": "boolean", "x": "double"}
 GOOD = "k,n,share,day,flag,x\na,1,12.50,2020-10-01,true,1.5e3\nb,,,,,\n"
@@ -40,16 +40,16 @@ def test_good_seed_and_blank_cells_pass(tmp_path):
          "seeds/report/s.csv line 1 column extra: extra column"),
         (GOOD.replace(",flag", "").replace(",true", "").replace(",,\n", ",\n"),
          "seeds/report/s.csv line 1 column flag: missing column"),
-        (GOOD.replace("a,1,", "a,one,"), "seeds/report/s.csv line 2 column n: not integer (not an integer: 'one')"),
-        (GOOD.replace("a,1,", "a,3000000000,"), "column n: not integer (outside the 32-bit range"),
+        (GOOD.replace("a,1,", "a,one,"), "seeds/report/s.csv line 2 column n: not integer (DuckDB cannot read 'one' as INTEGER)"),
+        (GOOD.replace("a,1,", "a,3000000000,"), "column n: not integer (DuckDB cannot read '3000000000' as INTEGER)"),
         (GOOD.replace("12.50", "12.505"), "column share: not decimal(6,2) (more than 2 decimal places"),
         (GOOD.replace("12.50", "12345.5"), "column share: not decimal(6,2) (more than 4 digits before the point"),
-        (GOOD.replace("12.50", "12%"), "column share: not decimal(6,2) (not a decimal number"),
-        (GOOD.replace("2020-10-01", "2020-02-30"), "column day: not date (not a calendar date"),
-        (GOOD.replace("2020-10-01", "01/10/2020"), "column day: not date (not a date YYYY-MM-DD"),
+        (GOOD.replace("12.50", "12%"), "column share: not decimal(6,2) (DuckDB cannot read '12%'"),
+        (GOOD.replace("2020-10-01", "2020-02-30"), "column day: not date (DuckDB cannot read '2020-02-30' as DATE)"),
+        (GOOD.replace("2020-10-01", "01/10/2020"), "column day: not date (DuckDB cannot read '01/10/2020' as DATE)"),
         (GOOD.replace("true", "yes"), "column flag: not boolean (not true/false"),
         (GOOD.replace("1.5e3", "1,5"), "line 2: ragged row"),
-        (GOOD.replace("1.5e3", "n/a"), "column x: not double (not a number"),
+        (GOOD.replace("1.5e3", "n/a"), "column x: not double (DuckDB cannot read 'n/a' as DOUBLE)"),
         (GOOD + "\n", "line 4: blank line"),
     ],
 )
@@ -74,7 +74,7 @@ def test_broken_utf8_inside_a_later_column_names_that_column(tmp_path):
 
 def test_multiline_quoted_field_keeps_line_numbers(tmp_path):
     body = 'k,n,share,day,flag,x\n"two\nlines",1,,,,\nc,bad,,,,\n'
-    assert problems(tmp_path, body) == ["seeds/report/s.csv line 4 column n: not integer (not an integer: 'bad')"]
+    assert problems(tmp_path, body) == ["seeds/report/s.csv line 4 column n: not integer (DuckDB cannot read 'bad' as INTEGER)"]
 
 
 def test_missing_file_undeclared_seed_and_missing_column_types(tmp_path):
@@ -105,13 +105,26 @@ def test_a_column_of_bad_values_is_capped(tmp_path):
     assert found[-1] == Problem("seeds/report/s.csv", "not integer", "further lines not listed", column="n")
 
 
-def test_type_parsers():
-    assert checker_for("SMALLINT")("40000") == "outside the 16-bit range"
-    assert checker_for("bigint")("-9") is None
-    assert checker_for("decimal(20,4)")("-0.5") is None
-    assert checker_for("decimal(20,4)")(".") == "not a decimal number"
-    assert checker_for("varchar")("任何") is None
-    assert checker_for("interval") is None
+def test_strict_rules_where_duckdb_would_change_a_value(tmp_path):
+    """DuckDB's cast rounds 5.5 into an INTEGER and 12.505 into DECIMAL(6,2), and reads "yes" as true: not here."""
+    assert column_type("SMALLINT").rule("5.5") == "a fraction, which DuckDB would round to a whole number"
+    assert column_type("bigint").rule("-9") is None
+    assert column_type("integer").rule("ninety") is None  # not a number at all: DuckDB's cast reports it
+    assert column_type("decimal(20,4)").rule("-0.5") is None
+    assert column_type("decimal(6,2)").rule("1.005") == "more than 2 decimal places"
+    assert column_type("boolean").rule("yes") == "not true/false"
+    assert column_type("varchar").rule is None
+    assert column_type("interval") is None
+    found = problems(tmp_path, GOOD.replace("a,1,", "a,5.5,"))
+    assert found == ["seeds/report/s.csv line 2 column n: not integer (a fraction, which DuckDB would round to a "
+                     "whole number: '5.5')"]
+
+
+def test_surrounding_whitespace_is_a_problem(tmp_path):
+    assert problems(tmp_path, GOOD.replace("a,1,", "a ,1,")) == [
+        "seeds/report/s.csv line 2 column k: surrounding whitespace ('a ': trim it (keys and labels must match "
+        "exactly))"
+    ]
 
 
 def test_project_seeds_pass(capsys):

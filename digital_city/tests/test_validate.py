@@ -1,110 +1,138 @@
-import re
+"""The consumer-view suites on a real release: the session's good build passes; each kind of damage a consumer
+could receive is caught by the suite that owns it, and named.
+
+Each case copies the good release into a writable directory, damages one thing the way a bad model, a bad export
+or a bad seed would, and validates it in-process (GX is imported once per session).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from digital_city.validation.suites import SUITES, Reference, Suite, Total
-from digital_city.validation.expectations import main, read_marts, validate
-from digital_city.project import ROOT
+from digital_city.publishing.layout import DATABASE_FILE, MANIFEST_FILE
+from digital_city.tests.project_copy import BuiltProject
+from digital_city.validation.expectations import Outcome, main, validate_release
 
 
-TINY_SUITES = (
-    Suite(
-        mart="dim_thing",
-        min_rows=2,
-        max_rows=3,
-        keys=("thing_key",),
-        not_null=("label_zh",),
-        ranges={"share_pct": (0, 100)},
-        value_sets={"kind": ("a", "b")},
+def writable_copy(built_project: BuiltProject, target: Path) -> Path:
+    shutil.copytree((built_project.publish_dir / "current").resolve(), target)
+    for path in [target, *target.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    shutil.rmtree(target / "data_docs")
+    return target
+
+
+def rewrite_parquet(release: Path, mart: str, select: str) -> None:
+    """Rewrite one Parquet file from the release's own table through `select` (over relation `t`)."""
+    path = release / "parquet" / f"{mart}.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"create table t as select * from read_parquet('{path}')")
+        con.execute(f"copy ({select}) to '{path}' (format parquet)")
+
+
+def change_database(release: Path, sql: str) -> None:
+    with duckdb.connect(str(release / DATABASE_FILE)) as con:
+        con.execute(sql)
+
+
+def by_suite(outcomes: list[Outcome]) -> dict[str, Outcome]:
+    return {o.suite: o for o in outcomes}
+
+
+def run(release: Path, tmp_path: Path) -> dict[str, Outcome]:
+    manifest = json.loads((release / MANIFEST_FILE).read_text(encoding="utf-8"))
+    return by_suite(validate_release(release, manifest, tmp_path / "docs"))
+
+
+def test_the_good_release_passes_and_carries_its_data_docs(built_project: BuiltProject, tmp_path: Path) -> None:
+    live = (built_project.publish_dir / "current").resolve()
+    index = live / "data_docs" / "index.html"
+    assert index.is_file(), "the published release has no Data Docs"
+    pages = list((live / "data_docs" / "validations").rglob("*.html"))
+    assert len(pages) >= 6, pages
+    outcomes = run(writable_copy(built_project, tmp_path / "release"), tmp_path)
+    assert {name: o.failures for name, o in outcomes.items()} == {name: [] for name in outcomes}
+    assert set(outcomes) == {"files", "release_info", "designations", "market_endpoints", "market_currency",
+                             "city_keys"}
+    assert all(o.total >= 1 and o.passed == o.total for o in outcomes.values())
+
+
+Damage = Callable[[Path], None]
+
+CASES: list[tuple[str, Damage, str, str]] = [
+    (
+        "one Parquet cell differs from the database",
+        lambda r: rewrite_parquet(r, "dim_city", "select * replace (case when city_code = 110100 "
+                                  "then city_name_zh || '！' else city_name_zh end as city_name_zh) from t"),
+        "files",
+        "content differs",
     ),
-    Suite(
-        mart="fct_thing_year",
-        min_rows=1,
-        max_rows=None,
-        compound_keys=(("thing_key", "year"),),
-        references=(Reference("thing_key", "dim_thing", "thing_key"),),
-        totals=(Total("all_count", "fct_thing_year", "n"),),
+    (
+        "a Parquet file lost a row",
+        lambda r: rewrite_parquet(r, "fct_global_city_cases", "select * from t limit 7"),
+        "files",
+        "different number of rows",
     ),
-)
+    (
+        "release_info disagrees with the manifest",
+        lambda r: change_database(r, "update meta.release_info set source_commit = 'deadbeef'"),
+        "release_info",
+        "disagrees with the release's manifest.json",
+    ),
+    (
+        "a designations total no longer adds up to 749",
+        lambda r: change_database(r, "update marts.dim_pilot_program set designation_count = designation_count + 1 "
+                                     "where table_row_order = 1"),
+        "designations",
+        "749",
+    ),
+    (
+        "a printed market endpoint changed",
+        lambda r: rewrite_parquet(r, "fct_market_size", "select * replace (case when market_year = 2023 and "
+                                  "measure_code = 'core_tech_investment' then 39000000000.00 else value_usd end "
+                                  "as value_usd) from t"),
+        "market_endpoints",
+        "389 亿美元",
+    ),
+    (
+        "a CNY value is not USD times the rate",
+        lambda r: change_database(r, "update marts.fct_market_size set value_cny = value_cny + 1 "
+                                     "where market_year = 2020 and measure_code = 'total_market' "
+                                     "and multiplier_reading = 'on_top'"),
+        "market_currency",
+        "times that year's CNY/USD rate",
+    ),
+    (
+        "a fact file names a city dim_city does not have",
+        lambda r: rewrite_parquet(r, "fct_city_pilot_coverage",
+                                  "select * replace (case when city_code = 110100 then 999999 else city_code end "
+                                  "as city_code) from t"),
+        "city_keys",
+        "999999",
+    ),
+]
 
 
-def make_db(path: Path, extra_sql: str = "") -> Path:
-    con = duckdb.connect(str(path))
-    con.execute("create schema marts")
-    con.execute(
-        "create table marts.dim_thing as select * from (values ('t1', '甲', 10.5, 'a'), ('t2', '乙', 100.0, 'b'))"
-        " as v (thing_key, label_zh, share_pct, kind)"
-    )
-    con.execute(
-        "create table marts.fct_thing_year as select * from (values ('t1', 2019, 2, 5), ('t1', 2020, 3, 5))"
-        " as v (thing_key, year, n, all_count)"
-    )
-    if extra_sql:
-        con.execute(extra_sql)
-    con.close()
-    return path
+@pytest.mark.parametrize(("damage", "suite", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_damage_is_caught_by_its_suite(
+    built_project: BuiltProject, tmp_path: Path, damage: Damage, suite: str, message: str
+) -> None:
+    release = writable_copy(built_project, tmp_path / "release")
+    damage(release)
+    outcome = run(release, tmp_path)[suite]
+    assert outcome.failures, f"suite {suite} did not notice"
+    assert any(message in failure for failure in outcome.failures), outcome.failures
 
 
-def test_clean_marts_pass(tmp_path, capsys):
-    assert validate(make_db(tmp_path / "w.duckdb"), TINY_SUITES) == 0
-    out = capsys.readouterr().out
-    assert "dim_thing: 6/6 expectations" in out
-    assert "fct_thing_year: 4/4 expectations" in out
-
-
-@pytest.mark.parametrize(
-    ("fault", "named"),
-    [
-        ("insert into marts.dim_thing values ('t1', '丙', 1, 'a')", r"dim_thing: 5/6 .*\n  - unique\(thing_key\)"),
-        ("update marts.dim_thing set label_zh = null where thing_key = 't2'", r"not null\(label_zh\)"),
-        ("update marts.dim_thing set share_pct = 140 where thing_key = 't2'", r"share_pct between 0 and 100 .*140"),
-        ("update marts.dim_thing set kind = 'z'", r"kind in \['a', 'b'\].*'z'"),
-        ("insert into marts.fct_thing_year values ('t1', 2020, 0, 5)", r"unique\(thing_key, year\)"),
-        ("insert into marts.fct_thing_year values ('t9', 2021, 0, 5)", r"thing_key exists in dim_thing.thing_key.*t9"),
-        ("update marts.fct_thing_year set n = 4 where year = 2020", r"all_count equals sum of fct_thing_year.n \(6\)"),
-        ("delete from marts.dim_thing where thing_key = 't2'", r"row count 2..3 .*observed 1"),
-        ("create table marts.fct_orphan as select 1 as k", r"fct_orphan: no expectation suite"),
-        ("drop table marts.fct_thing_year", r"fct_thing_year: 0/1 .*\n  - table marts.fct_thing_year does not exist"),
-    ],
-)
-def test_each_fault_fails_and_names_the_expectation(tmp_path, capsys, fault, named):
-    assert validate(make_db(tmp_path / "w.duckdb", fault), TINY_SUITES) == 1
-    out = capsys.readouterr().out
-    assert re.search(named, out), out
-
-
-def test_date_ranges_take_iso_strings(tmp_path, capsys):
-    days = (Suite("dim_day", min_rows=1, max_rows=None, keys=("day",), ranges={"day": ("2020-01-01", "2020-12-31")}),)
-    good = "create table marts.dim_day as select date '2020-02-29' as day"
-    assert validate(make_db(tmp_path / "good.duckdb", good), days + TINY_SUITES) == 0
-    bad = "create table marts.dim_day as select unnest([date '2020-02-29', date '2021-01-01']) as day"
-    assert validate(make_db(tmp_path / "bad.duckdb", bad), days + TINY_SUITES) == 1
-    out = capsys.readouterr().out
-    assert "day between 2020-01-01 and 2020-12-31 [ExpectColumnValuesToBeBetween]: 1 unexpected" in out
-
-
-def test_database_is_opened_read_only(tmp_path):
-    path = make_db(tmp_path / "w.duckdb")
-    writer = duckdb.connect(str(path))
-    try:
-        with pytest.raises(duckdb.Error):
-            read_marts(path)
-    finally:
-        writer.close()
-
-
-def test_cli_rejects_a_missing_database(tmp_path):
-    assert main(["--db", str(tmp_path / "none.duckdb")]) == 2
-
-
-def test_every_mart_model_has_a_suite():
-    marts = {p.stem for p in (ROOT / "models" / "marts").rglob("*.sql")}
-    assert marts, "no mart models found"
-    assert marts <= {s.mart for s in SUITES}, f"marts without a suite: {sorted(marts - {s.mart for s in SUITES})}"
-
-
-def test_suite_names_are_unique():
-    names = [s.mart for s in SUITES]
-    assert len(names) == len(set(names))
+def test_the_command_rechecks_a_published_release(built_project: BuiltProject, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--release", str(built_project.publish_dir / "current"), "--docs", str(tmp_path / "d")]) == 0
+    assert "great expectations passed: 6 suites" in capsys.readouterr().out
+    assert (tmp_path / "d" / "index.html").is_file()
+    assert main(["--release", str(tmp_path / "nothing")]) == 2

@@ -1,214 +1,179 @@
-"""Validate every mart with its Great Expectations suite (declared in digital_city/validation/suites.py).
+"""Validate a staged release as its consumers will read it, with Great Expectations, and write its Data Docs.
 
-GX's SQL datasource returns no rows on DuckDB, so each mart is read through a read-only DuckDB connection into
-pandas and validated as a dataframe asset, in an ephemeral context that writes nothing to disk. Cross-table
-references become value-set expectations whose set is read from the referenced mart.
+The suites (digital_city/validation/release_suites.py) run on frames read from the release's own database and
+Parquet files. GX's SQL datasource returns no rows on DuckDB, so the frames are read through DuckDB and validated
+as pandas dataframe assets. The context is file-backed (a throwaway project under build/tmp/) and its one Data Docs
+site is the release's `data_docs/` directory, so the validation report switches in with the release it describes;
+`make_offline` (data_docs_assets.py) points its pages at local copies of their scripts and styles.
 
-One line per suite: `<mart>: <passed>/<total> expectations`, then the failed expectations. Exit 1 when any
-expectation fails, a mart has no suite, or a suite names a mart that does not exist.
+One line per suite: `<suite>: <passed>/<total> expectations`, then each failure with what it means and the rows
+that broke it. A failure raises ReleaseRejected: the release is not switched in.
+
+    python -m digital_city validate --release warehouse/current      (re-check a published release)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
-import os
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-import pandas as pd
+from digital_city.crash_points import crash_point
+from digital_city.project import ROOT
+from digital_city.publishing.layout import DATA_DOCS_DIR, MANIFEST_FILE
+from digital_city.validation.data_docs_assets import make_offline
+from digital_city.validation.release_suites import SUITES, Release, ReleaseSuite
 
-from digital_city.validation.suites import SUITES, Suite
-
-MART_SCHEMA = "marts"
-SHOWN_VALUES = 5
-
-
-@dataclass(frozen=True)
-class Check:
-    label: str  # how the report names the expectation, e.g. "unique(program_key)"
-    kind: str  # the GX expectation class name
-    kwargs: dict[str, Any]
+SITE = "release"
+SHOWN_ROWS = 5
 
 
 @dataclass(frozen=True)
 class Outcome:
-    mart: str
+    suite: str
     passed: int
     total: int
     failures: list[str]
 
     @property
     def line(self) -> str:
-        return f"{self.mart}: {self.passed}/{self.total} expectations"
+        return f"{self.suite}: {self.passed}/{self.total} expectations" + ("  FAILED" if self.failures else "")
 
 
-def read_marts(database: Path) -> dict[str, pd.DataFrame]:
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        names = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
-                [MART_SCHEMA],
-            ).fetchall()
-        ]
-        return {name: con.execute(f'select * from {MART_SCHEMA}."{name}"').df() for name in names}
-    finally:
-        con.close()
-
-
-def checks_for(suite: Suite, frames: dict[str, pd.DataFrame]) -> list[Check]:
-    """The suite's declarations as expectations; a reference reads its allowed values from the referenced mart."""
-    checks = [
-        Check(
-            f"row count {suite.min_rows}..{suite.max_rows if suite.max_rows is not None else ''}",
-            "ExpectTableRowCountToBeBetween",
-            {"min_value": suite.min_rows, "max_value": suite.max_rows},
-        )
-    ]
-    for column in suite.keys:
-        checks.append(Check(f"not null({column})", "ExpectColumnValuesToNotBeNull", {"column": column}))
-        checks.append(Check(f"unique({column})", "ExpectColumnValuesToBeUnique", {"column": column}))
-    for column in suite.not_null:
-        checks.append(Check(f"not null({column})", "ExpectColumnValuesToNotBeNull", {"column": column}))
-    for columns in suite.compound_keys:
-        checks.append(
-            Check(f"unique({', '.join(columns)})", "ExpectCompoundColumnsToBeUnique", {"column_list": list(columns)})
-        )
-    frame = frames.get(suite.mart)
-    for column, (low, high) in suite.ranges.items():
-        if frame is not None and column in frame and str(frame[column].dtype).startswith("datetime"):
-            # Dates arrive as datetime64; bounds are declared as ISO strings.
-            low, high = (None if b is None else pd.Timestamp(b) for b in (low, high))
-        checks.append(
-            Check(
-                f"{column} between {_bound(low)} and {_bound(high)}",
-                "ExpectColumnValuesToBeBetween",
-                {"column": column, "min_value": low, "max_value": high},
-            )
-        )
-    for column, values in suite.value_sets.items():
-        checks.append(
-            Check(
-                f"{column} in {sorted(values)}",
-                "ExpectColumnValuesToBeInSet",
-                {"column": column, "value_set": list(values)},
-            )
-        )
-    for reference in suite.references:
-        target = frames.get(reference.mart)
-        allowed = [] if target is None else sorted(target[reference.ref_column].dropna().unique().tolist())
-        checks.append(
-            Check(
-                f"{reference.column} exists in {reference.mart}.{reference.ref_column}",
-                "ExpectColumnValuesToBeInSet",
-                {"column": reference.column, "value_set": allowed},
-            )
-        )
-    for total in suite.totals:
-        target = frames.get(total.mart)
-        if target is None:
-            continue  # reported as a missing referenced table
-        expected = float(target[total.of_column].sum())
-        checks.append(
-            Check(
-                f"{total.column} equals sum of {total.mart}.{total.of_column} ({expected:g})",
-                "ExpectColumnValuesToBeBetween",
-                {"column": total.column, "min_value": expected, "max_value": expected},
-            )
-        )
-    return checks
-
-
-def _bound(value: Any) -> str:
-    return value.date().isoformat() if hasattr(value, "date") and callable(value.date) else str(value)
-
-
-def _describe(result: dict[str, Any], exception: dict[str, Any] | None = None) -> str:
-    if exception and exception.get("raised_exception"):
-        return f"could not be evaluated: {exception.get('exception_message')}"
+def _describe(result: dict[str, Any], frame_rows: list[dict[str, Any]]) -> str:
+    parts = []
     if "observed_value" in result:
-        return f"observed {result['observed_value']}"
-    if "unexpected_count" in result:
-        shown = result.get("partial_unexpected_list", [])[:SHOWN_VALUES]
-        return f"{result['unexpected_count']} unexpected value(s), e.g. {shown}"
-    return str(result)[:200]
+        parts.append(f"observed {result['observed_value']!r}")
+    if result.get("unexpected_count"):
+        parts.append(f"{result['unexpected_count']} unexpected")
+    rows = [frame_rows[i] for i in (result.get("unexpected_index_list") or [])[:SHOWN_ROWS] if isinstance(i, int)]
+    if rows:
+        parts.append("rows: " + "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) for row in rows))
+    elif result.get("partial_unexpected_list"):
+        parts.append(f"values: {result['partial_unexpected_list'][:SHOWN_ROWS]}")
+    return ", ".join(parts) or "failed"
 
 
-def validate_frames(frames: dict[str, pd.DataFrame], suites: Sequence[Suite]) -> list[Outcome]:
-    # GX reads this flag at import time; unset, it sends usage statistics.
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+def file_context(root: Path, docs_dir: Path) -> Any:
     import great_expectations as gx
-    import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    # The ephemeral context logs its throwaway docs directory at INFO: noise in a one-line-per-suite report.
+    # A new file context announces itself at INFO; the report here is one line per suite.
     logging.disable(logging.INFO)
     try:
-        context = gx.get_context(mode="ephemeral")
+        context = gx.get_context(mode="file", project_root_dir=str(root))
     finally:
         logging.disable(logging.NOTSET)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    datasource = context.data_sources.add_pandas("marts")
-    outcomes = []
-    for suite in suites:
-        frame = frames.get(suite.mart)
-        if frame is None:
-            outcomes.append(Outcome(suite.mart, 0, 1, [f"table {MART_SCHEMA}.{suite.mart} does not exist"]))
-            continue
-        missing_refs = sorted({r.mart for r in (*suite.references, *suite.totals) if r.mart not in frames})
-        checks = checks_for(suite, frames)
-        gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.mart))
-        for position, check in enumerate(checks):
-            gx_suite.add_expectation(getattr(gxe, check.kind)(**check.kwargs, meta={"position": position}))
-        batch = datasource.add_dataframe_asset(suite.mart).add_batch_definition_whole_dataframe("whole")
-        result = batch.get_batch(batch_parameters={"dataframe": frame}).validate(gx_suite)
-        failures = [f"referenced table {MART_SCHEMA}.{name} does not exist" for name in missing_refs]
-        for item in sorted(result.results, key=lambda r: r.expectation_config.meta["position"]):
-            if not item.success:
-                check = checks[item.expectation_config.meta["position"]]
-                failures.append(f"{check.label} [{check.kind}]: {_describe(item.result, item.exception_info)}")
-        passed = sum(1 for item in result.results if item.success)
-        outcomes.append(Outcome(suite.mart, passed, len(checks), failures))
-    return outcomes
+    for name in list(context.config.data_docs_sites or {}):
+        context.delete_data_docs_site(name)
+    context.add_data_docs_site(
+        SITE,
+        {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            # Absolute: GX resolves a relative base directory against the context root, not the working directory.
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir.resolve())},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    return context
 
 
-def unsuited(frames: dict[str, pd.DataFrame], suites: Sequence[Suite]) -> list[str]:
-    declared = {suite.mart for suite in suites}
-    return [name for name in frames if name not in declared]
+def run_suite(context: Any, datasource: Any, suite: ReleaseSuite, release: Release) -> Outcome:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    try:
+        frame = suite.frame(release)
+        expectations = suite.expectations(release)
+    except Exception as error:  # noqa: BLE001 - a release the suite cannot even read fails the suite, readably
+        return Outcome(suite.name, 0, 1, [f"could not read the release: {str(error).splitlines()[0]}"])
+    gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.name, meta={"notes": suite.description}))
+    for position, expectation in enumerate(expectations):
+        gx_suite.add_expectation(
+            getattr(gxe, expectation.kind)(**expectation.kwargs, meta={"position": position, "why": expectation.why})
+        )
+    batch = datasource.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("whole")
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite))
+    result = definition.run(batch_parameters={"dataframe": frame}, result_format="COMPLETE")
+    rows = frame.to_dict(orient="records")
+    failures = []
+    for item in sorted(result.results, key=lambda r: r.expectation_config.meta["position"]):
+        if not item.success:
+            expectation = expectations[item.expectation_config.meta["position"]]
+            failures.append(f"{expectation.why} [{expectation.kind}]: {_describe(item.result, rows)}")
+    passed = sum(1 for item in result.results if item.success)
+    return Outcome(suite.name, passed, len(expectations), failures)
 
 
-def validate(database: Path, suites: Sequence[Suite] = SUITES) -> int:
-    frames = read_marts(database)
-    outcomes = validate_frames(frames, suites)
+def validate_release(release_dir: Path, manifest: dict[str, Any], docs_dir: Path) -> list[Outcome]:
+    """Run every suite on the release in `release_dir` and write the Data Docs site into `docs_dir`."""
+    scratch_parent = ROOT / "build" / "tmp"
+    scratch_parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="gx-", dir=scratch_parent))
+    release = Release(release_dir, manifest)
+    try:
+        context = file_context(scratch, docs_dir)
+        datasource = context.data_sources.add_pandas("release")
+        outcomes = []
+        for suite in SUITES:
+            outcomes.append(run_suite(context, datasource, suite, release))
+            crash_point("validation")
+        context.build_data_docs(site_names=[SITE])
+        make_offline(docs_dir)
+        return outcomes
+    finally:
+        release.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def report(outcomes: list[Outcome]) -> bool:
     for outcome in outcomes:
-        print(outcome.line + ("" if not outcome.failures else "  FAILED"))
+        print(outcome.line)
         for failure in outcome.failures:
             print(f"  - {failure}")
-    without_suite = unsuited(frames, suites)
-    for name in without_suite:
-        print(f"{name}: no expectation suite: declare one in digital_city/validation/suites.py")
-    failed = [o.mart for o in outcomes if o.failures] + without_suite
-    if failed:
-        print(f"great expectations failed for: {', '.join(failed)}", file=sys.stderr)
-        return 1
+    failed = [o.suite for o in outcomes if o.failures]
     total = sum(o.total for o in outcomes)
+    if failed:
+        print(f"great expectations failed: {', '.join(failed)}", file=sys.stderr)
+        return False
     print(f"great expectations passed: {len(outcomes)} suites, {total} expectations")
-    return 0
+    return True
+
+
+def release_validator(release: Path, manifest: dict[str, Any]) -> None:
+    """Validate a staged release before it is switched in; raises ReleaseRejected so nothing is published."""
+    from digital_city.publishing.release import ReleaseRejected
+
+    docs_dir = release / DATA_DOCS_DIR
+    if not report(validate_release(release, manifest, docs_dir)):
+        kept = ROOT / "build" / "rejected" / manifest["release_id"]
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(docs_dir, kept)
+        raise ReleaseRejected(
+            f"great expectations rejected release {manifest['release_id']} (failures above); "
+            f"its validation report: {kept / 'index.html'}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True, help="the DuckDB file to validate (opened read-only)")
+    parser = argparse.ArgumentParser(prog="python -m digital_city validate", description=__doc__.splitlines()[0])
+    parser.add_argument("--release", type=Path, required=True, help="a release directory (e.g. warehouse/current)")
+    parser.add_argument("--docs", type=Path, default=ROOT / "build" / "data_docs",
+                        help="where to write the Data Docs (a published release is read-only)")
     args = parser.parse_args(argv)
-    if not args.db.is_file():
-        print(f"database {args.db} does not exist: run the dbt build first", file=sys.stderr)
+    manifest_path = args.release / MANIFEST_FILE
+    if not manifest_path.is_file():
+        print(f"{args.release} is not a release (no {MANIFEST_FILE}): run `make build` first", file=sys.stderr)
         return 2
-    return validate(args.db)
-
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    ok = report(validate_release(args.release.resolve(), manifest, args.docs))
+    print(f"validation report (Data Docs): {args.docs / 'index.html'}")
+    return 0 if ok else 1

@@ -7,21 +7,7 @@ census as (
 ),
 
 level_labels as (
-    select
-        labels.level_code as division_level,
-        labels.level_zh,
-        labels.level_en
-    from (
-        values
-        ('municipality', '直辖市', 'Municipality (province-level city)'),
-        ('prefecture_city', '地级市', 'Prefecture-level city'),
-        ('autonomous_prefecture', '自治州', 'Autonomous prefecture'),
-        ('region', '地区', 'Prefecture (region, 地区)'),
-        ('league', '盟', 'League (盟)'),
-        ('county_group', '直辖县级行政区划', 'County-level units under direct provincial administration (code group)'),
-        ('province', '省', 'Province'),
-        ('autonomous_region', '自治区', 'Autonomous region')
-    ) as labels (level_code, level_zh, level_en)
+    select * from {{ ref('lkp_division_type') }}
 ),
 
 prefectures as (
@@ -40,14 +26,14 @@ enriched as (
         prefectures.division_name_zh as city_name_zh,
         prefectures.division_short_name_zh as city_name_short_zh,
         prefectures.division_level as city_level,
-        city_levels.level_zh as city_level_zh,
-        city_levels.level_en as city_level_en,
+        city_levels.division_type_zh as city_level_zh,
+        city_levels.division_type_en as city_level_en,
         prefectures.province_code,
         provinces.division_name_zh as province_name_zh,
         provinces.division_short_name_zh as province_name_short_zh,
         provinces.division_level as province_level,
-        province_levels.level_zh as province_level_zh,
-        province_levels.level_en as province_level_en,
+        province_levels.division_type_zh as province_level_zh,
+        province_levels.division_type_en as province_level_en,
         prefectures.division_level = 'municipality' as is_municipality,
         prefectures.division_level = 'county_group' as is_county_group,
         census.city_code is not null as has_census_2020,
@@ -64,9 +50,9 @@ enriched as (
     inner join provinces
         on prefectures.province_code = provinces.division_code
     left join level_labels as city_levels
-        on prefectures.division_level = city_levels.division_level
+        on prefectures.division_level = city_levels.division_type
     left join level_labels as province_levels
-        on provinces.division_level = province_levels.division_level
+        on provinces.division_level = province_levels.division_type
     left join census
         on prefectures.division_code = census.city_code
 )

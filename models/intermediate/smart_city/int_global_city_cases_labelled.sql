@@ -3,17 +3,7 @@ with global_city_cases as (
 ),
 
 direction_labels as (
-    select
-        labels.direction_code as direction,
-        labels.direction_zh,
-        labels.direction_en
-    from (
-        values
-        ('reduction', '减少', 'Reduction'),
-        ('coverage', '覆盖', 'Coverage'),
-        ('scope', '范围', 'Scope'),
-        ('target', '目标', 'Target')
-    ) as labels (direction_code, direction_zh, direction_en)
+    select * from {{ ref('lkp_case_direction') }}
 )
 
 select

@@ -11,37 +11,16 @@ cities as (
 ),
 
 mapping_labels as (
-    select
-        labels.mapping_code as mapping_type,
-        labels.mapping_zh,
-        labels.mapping_en,
-        labels.covers_whole_prefecture
-    from (
-        values
-        ('exact', '本级城市', 'Exact: the entity is the prefecture-level unit', true),
-        ('parent_of_subunit', '所属上级城市', 'Parent: the entity is a district or county-level city inside it', false),
-        ('cluster_member', '城市群成员城市', 'Cluster member: the entity is a city cluster that includes it', true)
-    ) as labels (mapping_code, mapping_zh, mapping_en, covers_whole_prefecture)
+    select * from {{ ref('lkp_member_mapping_type') }}
 ),
 
+-- A list entity is typed with the division-type labels; the member lists use the short English form.
 entity_type_labels as (
     select
-        labels.type_code as entity_type,
-        labels.type_zh,
-        labels.type_en
-    from (
-        values
-        ('prefecture_city', '地级市', 'Prefecture-level city'),
-        ('municipality', '直辖市', 'Municipality'),
-        ('autonomous_prefecture', '自治州', 'Autonomous prefecture'),
-        ('league', '盟', 'League'),
-        ('region', '地区', 'Prefecture (region)'),
-        ('municipal_district', '市辖区', 'Municipal district'),
-        ('county_level_city', '县级市', 'County-level city'),
-        ('county_level_city_xpcc', '兵团县级市', 'County-level city of the XPCC (兵团)'),
-        ('county', '县', 'County'),
-        ('city_cluster', '城市群', 'City cluster')
-    ) as labels (type_code, type_zh, type_en)
+        division_type as entity_type,
+        division_type_zh as type_zh,
+        coalesce(division_type_en_short, division_type_en) as type_en
+    from {{ ref('lkp_division_type') }}
 ),
 
 prefectures_per_member as (
@@ -67,8 +46,8 @@ mapped as (
         members.source_url,
         members.note as entity_note,
         entity_prefectures.mapping_type,
-        mapping_labels.mapping_zh as mapping_type_zh,
-        mapping_labels.mapping_en as mapping_type_en,
+        mapping_labels.mapping_type_zh,
+        mapping_labels.mapping_type_en,
         mapping_labels.covers_whole_prefecture,
         prefectures_per_member.entity_prefecture_count,
         entity_prefectures.prefecture_code as city_code,

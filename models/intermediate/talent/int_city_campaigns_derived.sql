@@ -3,7 +3,7 @@ with campaign_metrics as (
 ),
 
 qualifier_labels as (
-    {{ qualifier_labels() }}
+    select * from {{ ref('lkp_qualifier') }}
 ),
 
 derived as (

@@ -3,7 +3,7 @@ with findings as (
 ),
 
 qualifier_labels as (
-    {{ qualifier_labels() }}
+    select * from {{ ref('lkp_qualifier') }}
 ),
 
 -- The same survey and month printed with more than one sample size is an ambiguity to show, not to hide.
@@ -26,18 +26,14 @@ labelled as (
         findings.label_en,
         findings.population_zh,
         findings.population_en,
-        -- Populations named by generation link to dim_generation; age bands (16-24岁, 75岁以上) do not.
-        case
-            when findings.population_zh in ('新生代', '新生代（Y世代+Z世代）') then 'gen_new'
-            when findings.population_zh in ('Z世代', 'Z世代大学生') then 'gen_z'
-        end as population_generation_key,
+        findings.population_generation_key,
         findings.population_age_low,
         findings.population_age_high,
         findings.survey_name_zh,
         findings.sample_size_raw,
         findings.sample_size,
         findings.survey_month,
-        coalesce(findings.survey_year, cast(year(findings.survey_month) as smallint)) as survey_year,
+        coalesce(findings.survey_year, cast(extract(year from findings.survey_month) as smallint)) as survey_year,
         survey_sample_sizes.sample_sizes_printed as survey_sample_sizes_printed,
         coalesce(survey_sample_sizes.has_conflicting_sample_sizes, false) as has_conflicting_sample_sizes,
         findings.value_raw,

@@ -6,23 +6,8 @@ generations as (
     select * from {{ ref('stg_report__generations') }}
 ),
 
--- Chinese and English names of this project's item classification.
 item_type_labels as (
-    select
-        labels.item_type,
-        labels.item_type_zh,
-        labels.item_type_en
-    from (
-        values
-        ('short_video', '短视频', 'Short video'),
-        ('social_platform', '社交平台', 'Social platform'),
-        ('personal_network', '亲友关系', 'Personal network'),
-        ('traditional_media', '传统媒体', 'Traditional media'),
-        ('nature_culture', '自然人文', 'Nature and culture'),
-        ('facilities', '设施资源', 'Facilities'),
-        ('events', '项目活动', 'Events'),
-        ('policy', '民生政策', 'Policy')
-    ) as labels (item_type, item_type_zh, item_type_en)
+    select * from {{ ref('lkp_survey_item_type') }}
 ),
 
 labelled as (
@@ -31,7 +16,7 @@ labelled as (
         rank_items.table_code,
         rank_items.table_title_zh,
         rank_items.generation_key,
-        rank_items.generation_zh,
+        generations.generation_zh,
         generations.generation_en,
         rank_items.item_rank,
         rank_items.item_zh,

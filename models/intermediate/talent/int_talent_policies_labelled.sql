@@ -2,30 +2,36 @@ with policies as (
     select * from {{ ref('stg_report__talent_policies') }}
 ),
 
+scope_labels as (
+    select * from {{ ref('lkp_policy_scope') }}
+),
+
 labelled as (
     select
-        policy_key,
-        place_zh,
-        place_en,
-        policy_scope,
-        case policy_scope when 'national' then '国家' when 'city' then '城市' end as policy_scope_zh,
-        case policy_scope when 'national' then 'National' when 'city' then 'City' end as policy_scope_en,
-        heading_zh,
-        year_raw,
-        policy_year,
-        effective_month,
-        target_group_zh,
-        target_group_en,
-        document_name_zh,
-        document_name_en,
-        instrument_1_zh,
-        instrument_2_zh,
-        instruments_en,
-        report_section,
-        quote_zh,
-        cited_source,
-        note
+        policies.policy_key,
+        policies.place_zh,
+        policies.place_en,
+        policies.policy_scope,
+        scope_labels.policy_scope_zh,
+        scope_labels.policy_scope_en,
+        policies.heading_zh,
+        policies.year_raw,
+        policies.policy_year,
+        policies.effective_month,
+        policies.target_group_zh,
+        policies.target_group_en,
+        policies.document_name_zh,
+        policies.document_name_en,
+        policies.instrument_1_zh,
+        policies.instrument_2_zh,
+        policies.instruments_en,
+        policies.report_section,
+        policies.quote_zh,
+        policies.cited_source,
+        policies.note
     from policies
+    left join scope_labels
+        on policies.policy_scope = scope_labels.policy_scope
 )
 
 select * from labelled

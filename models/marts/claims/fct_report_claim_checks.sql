@@ -1,5 +1,16 @@
+-- Every themed claims model has the same columns (macros/report_claims.sql): the mart is their union.
 with claims as (
-    select * from {{ ref('int_report_claims_recomputed') }}
+    select * from {{ ref('int_claims_headline_figures') }}
+    union all
+    select * from {{ ref('int_claims_market_size') }}
+    union all
+    select * from {{ ref('int_claims_member_lists') }}
+    union all
+    select * from {{ ref('int_claims_survey') }}
+    union all
+    select * from {{ ref('int_claims_generations') }}
+    union all
+    select * from {{ ref('int_claims_city_campaigns') }}
 )
 
 select
@@ -17,8 +28,8 @@ select
     inputs,
     assumptions,
     verdict,
-    {{ verdict_zh('verdict') }} as verdict_zh,
-    {{ verdict_en('verdict') }} as verdict_en,
+    verdict_zh,
+    verdict_en,
     explanation_en,
     explanation_zh
 from claims

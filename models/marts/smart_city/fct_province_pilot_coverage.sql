@@ -1,5 +1,7 @@
+-- Cities come from the per-city coverage; members are counted from the member list itself, since a cluster that
+-- spans several prefectures of one province is one member entity there.
 with coverage as (
-    select * from {{ ref('fct_city_pilot_coverage') }}
+    select * from {{ ref('int_pilot_coverage_per_city') }}
 ),
 
 members as (
@@ -20,7 +22,7 @@ cities_per_province as (
         program_key,
         province_code,
         min(designation_year) as designation_year,
-        any_value(province_name_zh) as province_name_zh,
+        max(province_name_zh) as province_name_zh,
         count(*) as designated_city_count,
         count(*) filter (where counts_as_member_city) as member_city_count,
         count(*) filter (where not counts_as_member_city) as sub_unit_only_city_count,

@@ -6,12 +6,8 @@ cities as (
     select * from {{ ref('dim_city') }}
 ),
 
-pilot_memberships as (
-    select * from {{ ref('fct_city_pilot_membership') }}
-),
-
-pilot_programs as (
-    select * from {{ ref('dim_pilot_program') }}
+broadband_memberships as (
+    select * from {{ ref('int_city_broadband_memberships') }}
 ),
 
 -- Codes come from dim_city by name (西安 → 西安市), never typed by hand.
@@ -28,25 +24,6 @@ report_cities_coded as (
         on
             report_cities.lookup_name_zh = cities.city_name_short_zh
             or report_cities.lookup_name_zh || '市' = cities.city_name_zh
-),
-
-broadband_memberships as (
-    select
-        pilot_memberships.city_code,
-        cast(count(distinct pilot_memberships.program_key) as integer) as broadband_china_batch_count,
-        string_agg(
-            distinct cast(pilot_memberships.designation_year as varchar), ', '
-            order by cast(pilot_memberships.designation_year as varchar)
-        ) as broadband_china_years,
-        string_agg(
-            distinct pilot_memberships.program_name_zh, '; ' order by pilot_memberships.program_name_zh
-        ) as broadband_china_programs_zh,
-        bool_or(pilot_memberships.covers_whole_prefecture) as broadband_china_covers_whole_city
-    from pilot_memberships
-    inner join pilot_programs
-        on pilot_memberships.program_key = pilot_programs.program_key
-    where pilot_programs.program_family = 'broadband'
-    group by pilot_memberships.city_code
 )
 
 select

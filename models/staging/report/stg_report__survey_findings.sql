@@ -10,6 +10,7 @@ renamed as (
         trim(label_en) as label_en,
         trim(population_zh) as population_zh,
         trim(population_en) as population_en,
+        nullif(trim(population_generation_key), '') as population_generation_key,
         population_age_low,
         population_age_high,
         nullif(trim(survey_name_zh), '') as survey_name_zh,

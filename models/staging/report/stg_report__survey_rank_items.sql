@@ -8,7 +8,6 @@ renamed as (
         table_code,
         trim(table_title_zh) as table_title_zh,
         generation_key,
-        trim(generation_zh) as generation_zh,
         item_rank,
         trim(item_zh) as item_zh,
         trim(item_en) as item_en,

@@ -1,0 +1,102 @@
+-- The report's pilot table against the official member lists and announcements: the Broadband China batches
+-- (ref_pilot_program_members) and NASG's footnote 2. One CTE per claim; wording and order come from lkp_report_claim.
+with pilot_programs as (
+    select * from {{ ref('stg_report__pilot_programs') }}
+),
+
+headline_figures as (
+    select * from {{ ref('stg_report__headline_figures') }}
+),
+
+program_members as (
+    select * from {{ ref('stg_reference__pilot_program_members') }}
+),
+
+broadband_years as (
+    select
+        pilot.program_key,
+        pilot.designation_year as report_year,
+        pilot.designation_count,
+        pilot.quote_zh,
+        pilot.report_section,
+        min(members.designation_year) as list_year,
+        count(members.program_key) as listed_entities
+    from pilot_programs as pilot
+    inner join program_members as members
+        on pilot.program_key = members.program_key
+    group by pilot.program_key, pilot.designation_year, pilot.designation_count, pilot.quote_zh, pilot.report_section
+),
+
+claim_broadband as (
+    select
+        'broadband_china_batches_match_lists' as claim_key,
+        max(report_section) as report_section,
+        string_agg(quote_zh, '；' order by program_key) as quoted_claim_zh,
+        string_agg(
+            cast(report_year as varchar) || ':' || cast(designation_count as varchar), ', ' order by program_key
+        ) as stated_value_raw,
+        sum(designation_count) as stated_value,
+        'exact' as stated_qualifier,
+        'count' as stated_unit,
+        sum(listed_entities) as recomputed_value,
+        'count' as recomputed_unit,
+        cast(null as varchar) as inputs_detail,
+        case
+            when bool_and(listed_entities = designation_count) and bool_and(report_year = list_year) then 'holds'
+            when bool_and(listed_entities = designation_count) then 'holds_under_assumption'
+            else 'fails'
+        end as verdict,
+        'The lists hold ' || cast(sum(listed_entities) as varchar) || ' entities against '
+        || cast(sum(designation_count) as varchar) || ' printed. Years as printed vs announced: '
+        || string_agg(cast(report_year as varchar) || ' vs ' || cast(list_year as varchar), ', ' order by program_key)
+        || '.' as explanation_en,
+        '官方名单共' || cast(sum(listed_entities) as varchar) || '个，报告为' || cast(sum(designation_count) as varchar)
+        || '个。报告年份与公布年份：'
+        || string_agg(cast(report_year as varchar) || '/' || cast(list_year as varchar), '，' order by program_key)
+        || '。' as explanation_zh
+    from broadband_years
+),
+
+nasg_rows as (
+    select
+        pilot.designation_count as printed_2017,
+        pilot.quote_zh,
+        pilot.report_section,
+        earlier.value as announced_earlier
+    from pilot_programs as pilot
+    cross join headline_figures as earlier
+    where
+        pilot.program_key = 'nasg_smart_city_pilot'
+        and earlier.headline_figure_key = 'nasg_pilots_announced_2013_2015'
+),
+
+claim_nasg as (
+    select
+        'nasg_2017_pilots_new_in_2017' as claim_key,
+        nasg.report_section,
+        nasg.quote_zh as quoted_claim_zh,
+        cast(nasg.printed_2017 as varchar) as stated_value_raw,
+        nasg.printed_2017 as stated_value,
+        'exact' as stated_qualifier,
+        'count' as stated_unit,
+        nasg.printed_2017 - nasg.announced_earlier as recomputed_value,
+        'count' as recomputed_unit,
+        cast(null as varchar) as inputs_detail,
+        case when nasg.announced_earlier > 0 then 'holds_under_assumption' else 'holds' end as verdict,
+        'Footnote 2: ' || cast(cast(nasg.announced_earlier as integer) as varchar) || ' of the '
+        || cast(nasg.printed_2017 as varchar) || ' were announced in 2013 and 2015, so '
+        || cast(cast(nasg.printed_2017 - nasg.announced_earlier as integer) as varchar) || ' were new in 2017.'
+            as explanation_en,
+        '脚注2：' || cast(nasg.printed_2017 as varchar) || '个中的'
+        || cast(cast(nasg.announced_earlier as integer) as varchar) || '个已于2013、2015年发布，2017年新增'
+        || cast(cast(nasg.printed_2017 - nasg.announced_earlier as integer) as varchar) || '个。' as explanation_zh
+    from nasg_rows as nasg
+),
+
+claims as (
+    select * from claim_broadband
+    union all
+    select * from claim_nasg
+),
+
+{{ report_claims('member_lists') }}

@@ -1,0 +1,26 @@
+-- Broadband China (programme family `broadband`) per prefecture: how many of its three batches reached the city,
+-- in which years, and whether any batch designated the whole city rather than a district of it.
+with members as (
+    select * from {{ ref('int_pilot_members_mapped_to_prefectures') }}
+),
+
+programs as (
+    select * from {{ ref('int_pilot_programs_classified') }}
+)
+
+select
+    members.city_code,
+    cast(count(distinct members.program_key) as integer) as broadband_china_batch_count,
+    string_agg(
+        distinct cast(members.designation_year as varchar), ', '
+        order by cast(members.designation_year as varchar)
+    ) as broadband_china_years,
+    string_agg(
+        distinct programs.program_name_zh, '; ' order by programs.program_name_zh
+    ) as broadband_china_programs_zh,
+    bool_or(members.covers_whole_prefecture) as broadband_china_covers_whole_city
+from members
+inner join programs
+    on members.program_key = programs.program_key
+where programs.program_family = 'broadband'
+group by members.city_code
