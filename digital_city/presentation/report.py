@@ -1,33 +1,44 @@
-"""The visual report: one offline HTML page with inline SVG charts, read from the marts of a warehouse file.
+"""The visual report: one offline HTML page of Vega-Lite charts, read from the marts of a warehouse file.
 
     python -m digital_city report --db warehouse/digital_city.duckdb --out build/report/index.html
 
-The database is opened read-only. The page loads nothing from the network (a Content-Security-Policy forbids it)
-and carries a tiny inline script that checks every chart holds an <svg> with data marks, sets
-<body data-rendered="n">, and reports each problem with console.error (digital_city/tests/test_report_browser.py reads both).
+The database is opened read-only. Each chart is a Vega-Lite spec (digital_city/presentation/charts.py) embedded as
+JSON; the Vega, Vega-Lite and Vega-Embed runtime comes inlined from vl-convert, so the page loads nothing from the
+network (its Content-Security-Policy forbids it). A small inline script draws every chart as SVG with tooltips, checks
+that each holds visible data marks, sets <body data-rendered="n"> and reports each problem with console.error
+(digital_city/tests/test_report_browser.py reads both). Without a browser, check_page renders the page's specs with
+vl-convert's own Vega engine and counts the same data marks.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import functools
+import hashlib
 import json
+import math
+import os
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import vl_convert
 
 from digital_city.presentation import charts as charts
-from digital_city.publishing.release import source_commit
-from digital_city.presentation.svg import MARK, esc
 from digital_city.project import ROOT
+from digital_city.publishing.release import source_commit
 
 DEFAULT_DB = Path("warehouse/digital_city.duckdb")
 DEFAULT_OUT = Path("build/report/index.html")
-SCHEMA = "marts"
+# Vega draws the layer a chart names data_<x> as <g class="... data_<x>_marks">: those items are the data marks.
+DATA_MARK_PREFIX = "data_"
 
 # Every mart the page reads; models/marts/_exposures.yml (visual_report) lists the same ones.
 QUERIES: dict[str, str] = {
@@ -39,8 +50,8 @@ QUERIES: dict[str, str] = {
     "campaigns": "select * from marts.fct_city_campaigns order by campaign_metric_key",
     "province_coverage": "select * from marts.fct_province_pilot_coverage "
     "where program_key like 'broadband_china_%' order by program_key, province_code",
-    "membership_sources": "select distinct source_url from marts.fct_city_pilot_membership "
-    "where program_key like 'broadband_china_%' order by source_url",
+    "membership_sources": "select distinct program_key, source_url from marts.fct_city_pilot_membership "
+    "where program_key like 'broadband_china_%' order by program_key, source_url",
     "claim_checks": "select * from marts.fct_report_claim_checks order by claim_order",
 }
 
@@ -66,9 +77,7 @@ def build_charts(data: Data) -> list[charts.Chart]:
         charts.market_size(data["market_size"]),
         charts.generation_ranks(data["info_channel_ranks"], data["focus_ranks"]),
         charts.campaign_reach(data["campaigns"]),
-        charts.broadband_provinces(
-            data["province_coverage"], data["pilot_programs"], [r["source_url"] for r in data["membership_sources"]]
-        ),
+        charts.broadband_provinces(data["province_coverage"], data["pilot_programs"], data["membership_sources"]),
         charts.claim_checks(data["claim_checks"]),
     ]
 
@@ -83,13 +92,20 @@ class Provenance:
 
 
 def provenance(db: Path) -> Provenance:
-    """The warehouse's build time and commit from the publish manifest; the checkout's commit when unpublished."""
+    """The release's commit and build time from the database's own meta.release_info (whatever directory layout
+    publishes it); the checkout's commit for a database that has none (a work build)."""
     now = time.strftime("%Y-%m-%d %H:%M:%S %z")
-    manifest = db.parent / "parquet" / "manifest.json"
-    if manifest.is_file():
-        meta = json.loads(manifest.read_text(encoding="utf-8"))
-        return Provenance(now, db.name, meta.get("built_at"), meta.get("source_commit", "unknown"), "publish manifest")
-    return Provenance(now, db.name, None, source_commit(ROOT), "git checkout (no publish manifest beside the database)")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("select release_id, source_commit, built_at from meta.release_info").fetchone()
+    except duckdb.CatalogException:
+        row = None
+    finally:
+        con.close()
+    if row is not None:
+        release_id, commit, built_at = row
+        return Provenance(now, db.name, str(built_at), commit, f"release {release_id}")
+    return Provenance(now, db.name, None, source_commit(ROOT), "git checkout (the database has no meta.release_info)")
 
 
 CSS = """
@@ -104,10 +120,10 @@ h1+p{margin:4px 0 0;color:var(--muted)}
 .chart{background:#fff;border:1px solid var(--grid);border-radius:8px;margin:22px 0;padding:18px 20px}
 .chart h2{font-size:19px;margin:0}
 .chart figcaption p{margin:2px 0 10px;color:var(--muted)}
-.chart svg{display:block;width:100%;height:auto;font-family:inherit}
-ul.legend{list-style:none;margin:8px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:4px 18px;font-size:12.5px}
-ul.legend li{display:flex;align-items:center;gap:6px}
-ul.legend i{display:inline-block;width:12px;height:12px;flex:none}
+.vis .vega-embed{display:block}
+.vis svg.marks{display:block;max-width:100%;height:auto}
+#vg-tooltip-element{font:12px/1.45 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}
+#vg-tooltip-element table tr td.value{max-width:460px;max-height:none}
 .notes,.source{font-size:12px;color:var(--muted);margin:6px 0 0}
 .source{border-top:1px solid var(--grid);padding-top:6px}
 table.claims{width:100%;border-collapse:collapse;font-size:12.5px;margin-top:8px}
@@ -119,25 +135,27 @@ table.claims .en{color:var(--muted);font-size:11.5px}
 footer{color:var(--muted);font-size:12px;padding-bottom:30px}
 """
 
-# Counts the charts that hold an <svg> with at least one laid-out data mark; everything else is a console error.
+# Draws every chart (SVG, tooltips, export-only menu) and counts the data marks laid out in each; anything wrong is a
+# console error. Vega-Embed compiles the Vega-Lite spec with the inlined Vega-Lite.
 SCRIPT = """
 (function () {
   var t0 = performance.now();
-  var figures = document.querySelectorAll("figure.chart");
-  var expected = Number(document.body.dataset.expectedCharts);
-  var ok = 0;
+  var body = document.body;
+  var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart"));
+  var expected = Number(body.dataset.expectedCharts);
+  var options = {renderer: "svg", actions: {export: true, source: false, compiled: false, editor: false}};
   if (figures.length !== expected) {
     console.error("report check: " + figures.length + " charts on the page, " + expected + " expected");
   }
-  figures.forEach(function (figure) {
-    var name = figure.dataset.chart;
-    var svg = figure.querySelector("svg");
-    var marks = svg ? svg.querySelectorAll(".mark") : [];
+  function check(figure, name) {
+    var svg = figure.querySelector(".vis svg.marks");
     var drawn = 0;
-    marks.forEach(function (m) {
-      var box = m.getBoundingClientRect();
-      if (box.width > 0 && box.height > 0) { drawn += 1; }
-    });
+    if (svg) {
+      svg.querySelectorAll('g.role-mark[class*=" %(prefix)s"] > *').forEach(function (m) {
+        var box = m.getBoundingClientRect();
+        if (box.width > 0 && box.height > 0) { drawn += 1; }
+      });
+    }
     figure.dataset.marks = String(drawn);
     if (!svg) {
       console.error("report check: chart " + name + " has no svg");
@@ -146,29 +164,70 @@ SCRIPT = """
     } else if (drawn === 0) {
       console.error("report check: chart " + name + " has no visible data marks");
     } else {
-      ok += 1;
+      return true;
     }
+    return false;
+  }
+  Promise.all(figures.map(function (figure) {
+    var name = figure.dataset.chart;
+    var spec;
+    try {
+      spec = JSON.parse(figure.querySelector("script.spec").textContent);
+    } catch (error) {
+      console.error("report check: chart " + name + " has no readable spec: " + error);
+      return false;
+    }
+    return vegaEmbed(figure.querySelector(".vis"), spec, options).then(
+      function () { return check(figure, name); },
+      function (error) { console.error("report check: chart " + name + " did not render: " + error); return false; }
+    );
+  })).then(function (results) {
+    body.dataset.rendered = String(results.filter(Boolean).length);
+    body.dataset.renderMs = (performance.now() - t0).toFixed(1);
   });
-  document.body.dataset.rendered = String(ok);
-  document.body.dataset.checkMs = (performance.now() - t0).toFixed(1);
 })();
-"""
+""" % {"prefix": DATA_MARK_PREFIX}
+
+
+BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed;"
+
+
+@functools.cache
+def runtime() -> str:
+    """Vega, Vega-Lite and Vega-Embed (with its tooltip handler) as one script, bundled by vl-convert offline.
+
+    Bundling takes seconds and gives the same script for a given vl-convert, so it is kept under build/cache/.
+    """
+    key = hashlib.sha256(BUNDLE_SNIPPET.encode()).hexdigest()[:12]
+    cached = ROOT / "build" / "cache" / f"vl-convert-{vl_convert.__version__}-{key}.js"
+    if cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    bundle = vl_convert.javascript_bundle(BUNDLE_SNIPPET)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    partial.write_text(bundle, encoding="utf-8")
+    partial.replace(cached)  # atomic: a concurrent reader sees the whole file or none
+    return bundle
+
+
+def script_hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """JSON safe inside <script>: no '<', '>' or '&' survives, so no text from a mart can close the element."""
+    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def figure_html(chart: charts.Chart) -> str:
-    legend = ""
-    if chart.legend:
-        legend = (
-            "<ul class=legend>"
-            + "".join(f'<li><i style="{esc(style)}"></i>{esc(label)}</li>' for style, label in chart.legend)
-            + "</ul>"
-        )
-    notes = "".join(f"<p class=notes>{esc(n)}</p>" for n in chart.notes)
-    sources = "<br>".join(esc(s) for s in chart.sources) or "—"
+    notes = "".join(f"<p class=notes>{escape(n)}</p>" for n in chart.notes)
+    sources = "<br>".join(escape(s) for s in chart.sources) or "—"
     return (
-        f'<figure class="chart" data-chart="{esc(chart.key)}">'
-        f"<figcaption><h2>{esc(chart.title_zh)}</h2><p>{esc(chart.title_en)}</p></figcaption>"
-        f"{chart.svg}{legend}{chart.extra_html}{notes}"
+        f'<figure class="chart" data-chart="{escape(chart.key)}">'
+        f"<figcaption><h2>{escape(chart.title_zh)}</h2><p>{escape(chart.title_en)}</p></figcaption>"
+        f'<div class="vis"></div><script type="application/json" class="spec">{spec_json(chart.spec)}</script>'
+        f"{chart.extra_html}{notes}"
         f"<p class=source>资料来源 / Source: {sources}</p>"
         "</figure>"
     )
@@ -180,87 +239,115 @@ def render_page(chart_list: list[charts.Chart], meta: Provenance) -> str:
         f"页面生成 / page built {meta.page_built} · 数据库 / database {meta.database}{built} · "
         f"源代码提交 / source commit {meta.source_commit}（{meta.commit_origin}）"
     )
+    scripts = (runtime(), SCRIPT)
+    # Offline by construction: nothing may be fetched; only these two scripts run. Vega compiles its expressions
+    # with Function(), hence 'unsafe-eval' (the CSP-safe interpreter is not in vl-convert's bundle).
+    csp = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src {' '.join(script_hash(s) for s in scripts)} 'unsafe-eval'"
+    )
     return (
         "<!doctype html><html lang=zh-CN><head><meta charset=utf-8>"
         '<meta name=viewport content="width=device-width,initial-scale=1">'
-        # Offline by construction: nothing may be fetched, only inline style and script run.
-        "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "script-src 'unsafe-inline'; img-src data:\">"
+        f'<meta http-equiv=Content-Security-Policy content="{csp}">'
         "<title>建设数字城市，释放数字生命力 · 数据图解</title>"
         f"<style>{CSS}</style></head>"
         f'<body data-expected-charts="{len(chart_list)}">'
         "<header><h1>建设数字城市，释放数字生命力 · 数据图解</h1>"
         "<p>Building digital cities, releasing digital vitality (BCG × APEC China Business Council × 抖音, 2020): "
         "the report's figures, charted from the warehouse marts. 实心为报告值，空心为本项目推算 · filled marks are "
-        "reported figures, hollow marks are derived here.</p></header>"
+        "reported figures, hollow marks are derived here. 悬停查看原文 · hover a mark for the printed figure, the "
+        "quote and the source.</p></header>"
         "<main>" + "".join(figure_html(c) for c in chart_list) + "</main>"
-        f"<footer>{esc(footer)}</footer>"
-        f"<script>{SCRIPT}</script></body></html>"
+        f"<footer>{escape(footer)}</footer>" + "".join(f"<script>{s}</script>" for s in scripts) + "</body></html>"
     )
 
 
-class _FigureCounter(HTMLParser):
-    """Counts, per <figure class="chart">, the <svg> elements and the data marks inside them."""
+class _FigureReader(HTMLParser):
+    """Each <figure class="chart">'s name and the text of its <script class="spec">, in page order."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.figures: dict[str, dict[str, int]] = {}
-        self._current: str | None = None
-        self._depth = 0
-        self._in_svg = 0
+        self.specs: dict[str, str | None] = {}
+        self._figure: str | None = None
+        self._in_spec = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
-        if tag == "figure" and "chart" in (a.get("class") or "").split():
-            self._current = a.get("data-chart") or f"unnamed-{len(self.figures)}"
-            self.figures[self._current] = {"svg": 0, "marks": 0}
-            self._depth = 0
-        if self._current is None:
-            return
-        if tag == "figure":
-            self._depth += 1
-        if tag == "svg":
-            self.figures[self._current]["svg"] += 1
-            self._in_svg += 1
-        elif self._in_svg and MARK in (a.get("class") or "").split():
-            self.figures[self._current]["marks"] += 1
+        classes = (a.get("class") or "").split()
+        if tag == "figure" and "chart" in classes:
+            self._figure = a.get("data-chart") or f"unnamed-{len(self.specs)}"
+            self.specs[self._figure] = None
+        elif tag == "script" and "spec" in classes and self._figure is not None:
+            self._in_spec = True
+            self.specs[self._figure] = ""
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
+    def handle_data(self, data: str) -> None:
+        if self._in_spec and self._figure is not None:
+            self.specs[self._figure] = (self.specs[self._figure] or "") + data
 
     def handle_endtag(self, tag: str) -> None:
-        if self._current is None:
-            return
-        if tag == "svg":
-            self._in_svg -= 1
-        if tag == "figure":
-            self._depth -= 1
-            if self._depth == 0:
-                self._current = None
+        if tag == "script":
+            self._in_spec = False
+        elif tag == "figure":
+            self._figure = None
 
 
-def check_page(page: str, expected: int | None = None) -> list[str]:
-    """The page's own check, without a browser: every chart has an <svg> holding at least one data mark."""
-    counter = _FigureCounter()
-    counter.feed(page)
+def _mark_groups(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    if "marktype" in node:
+        yield node
+    for item in node.get("items", ()):
+        if isinstance(item, dict):
+            yield from _mark_groups(item)
+
+
+def _laid_out(item: dict[str, Any]) -> bool:
+    """Placed at finite coordinates and, for a bar or cell, of non-zero size (as the browser check asks)."""
+    numbers = [item.get("x"), item.get("y"), *(item[k] for k in ("width", "height") if k in item)]
+    if not all(isinstance(v, int | float) and math.isfinite(v) for v in numbers):
+        return False
+    return all(item[k] > 0 for k in ("width", "height") if k in item)
+
+
+def data_marks(spec: dict[str, Any]) -> int:
+    """The data marks Vega lays out for a Vega-Lite spec, rendered headless by vl-convert (no browser)."""
+    scene = vl_convert.vegalite_to_scenegraph(spec)["scenegraph"]
+    return sum(
+        sum(1 for item in group.get("items", ()) if _laid_out(item))
+        for group in _mark_groups(scene)
+        if str(group.get("name", "")).startswith(DATA_MARK_PREFIX)
+    )
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    problems: list[str]
+    marks: dict[str, int]
+
+
+def check_page(page: str, expected: int | None = None) -> PageCheck:
+    """The page's own check, without a browser: every chart carries a spec that Vega draws with data marks."""
+    reader = _FigureReader()
+    reader.feed(page)
     problems = []
-    if expected is not None and len(counter.figures) != expected:
-        problems.append(f"{len(counter.figures)} charts on the page, {expected} expected")
-    for name, counts in counter.figures.items():
-        if counts["svg"] == 0:
-            problems.append(f"chart {name} has no svg")
-        elif counts["marks"] == 0:
+    marks: dict[str, int] = {}
+    if expected is not None and len(reader.specs) != expected:
+        problems.append(f"{len(reader.specs)} charts on the page, {expected} expected")
+    for name, text in reader.specs.items():
+        if text is None:
+            problems.append(f"chart {name} has no spec")
+            continue
+        try:
+            marks[name] = data_marks(json.loads(text))
+        except ValueError as error:  # bad JSON, or a spec Vega-Lite refuses
+            problems.append(f"chart {name} does not render: {error}")
+            continue
+        if marks[name] == 0:
             problems.append(f"chart {name} has no data marks")
-    return problems
+    return PageCheck(problems, marks)
 
 
-def mark_counts(page: str) -> dict[str, int]:
-    counter = _FigureCounter()
-    counter.feed(page)
-    return {name: counts["marks"] for name, counts in counter.figures.items()}
-
-
-def write_report(db: Path, out: Path) -> tuple[str, list[str]]:
+def write_report(db: Path, out: Path) -> tuple[str, PageCheck]:
     chart_list = build_charts(load(db))
     page = render_page(chart_list, provenance(db))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -281,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     try:
-        page, problems = write_report(args.db, args.out)
+        page, check = write_report(args.db, args.out)
     except duckdb.Error as error:
         print(
             f"report: cannot read the marts of {args.db} (a warehouse published before a mart existed? run "
@@ -289,14 +376,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    for problem in problems:
+    for problem in check.problems:
         print(f"report: {problem}", file=sys.stderr)
-    marks = mark_counts(page)
     size = len(page.encode("utf-8"))
     print(
-        f"wrote {args.out} ({size / 1024:.1f} KiB, {len(marks)} charts, "
-        + ", ".join(f"{k} {v} marks" for k, v in marks.items())
+        f"wrote {args.out} ({size / 1024:.1f} KiB, {len(check.marks)} charts, "
+        + ", ".join(f"{k} {v} marks" for k, v in check.marks.items())
         + ")"
     )
-    return 1 if problems else 0
-
+    return 1 if check.problems else 0

@@ -1,16 +1,23 @@
-"""The visual report without a browser: charts from small hand-made rows, the page's own check, escaping, CLI."""
+"""The visual report without a browser: charts from small hand-made rows, drawn by vl-convert's Vega engine; the page's
+own check, escaping, the Content-Security-Policy, the CLI."""
 
 from __future__ import annotations
 
 import copy
+import functools
+import json
 import re
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
+import vl_convert
 import yaml
 
-from digital_city.presentation import report
+from digital_city.presentation import charts, report
 from digital_city.presentation.docs_site import remote_render_loads
 
 SECTION = "目前全国试点城市数量已超过700个，市场前景巨大"
@@ -18,9 +25,11 @@ SECTION = "目前全国试点城市数量已超过700个，市场前景巨大"
 
 def _pilot(order: int, year: int, ministry: str, count: int, running: int) -> dict:
     return {
+        "program_key": {1: "smart_b1", 3: "broadband_china_b1"}.get(order, f"programme_{order}"),
         "table_row_order": order,
         "designation_year": year,
         "program_name_zh": f"试点{order}",
+        "program_name_en": f"Pilot {order}",
         "lead_ministry_code": ministry,
         "lead_ministry_zh": ministry.upper(),
         "lead_ministry_en": ministry,
@@ -92,6 +101,8 @@ PROGRAMS = [
         "table_row_order": 6,
         "program_family": "broadband",
         "program_name_zh": "宽带中国示范城市",
+        "designation_count": 50,
+        "quote_zh": "宽带中国示范城市 50 工信部",
         "report_section": SECTION,
         "cited_source": "各部委网站；BCG分析",
     },
@@ -100,6 +111,8 @@ PROGRAMS = [
         "table_row_order": 1,
         "program_family": "smart_city",
         "program_name_zh": "首批国家智慧城市试点",
+        "designation_count": 90,
+        "quote_zh": "首批国家智慧城市试点 90 住建部",
         "report_section": SECTION,
         "cited_source": "各部委网站；BCG分析",
     },
@@ -117,6 +130,8 @@ FIXTURE: report.Data = {
         _market(2023, "core_tech_investment", "not_applicable", "reported", 3.89e10, 2.754e11),
         _market(2018, "total_market", "on_top", "derived", 8e10, 5.287e11),
         _market(2023, "total_market", "on_top", "derived", 1.556e11, 1.1018e12),
+        _market(2018, "total_market", "in_total", "derived", 6e10, 3.965e11),
+        _market(2023, "total_market", "in_total", "derived", 1.167e11, 8.263e11),
         _market(2023, "total_market", "as_reported", "reported", None, 1e12),
     ],
     "info_channel_ranks": [_rank("渠道", "X", 1, "短视频平台"), _rank("渠道", "Y", 1, "个人社交平台", "微信朋友圈等")],
@@ -146,7 +161,7 @@ FIXTURE: report.Data = {
             "sub_unit_only_city_count": 1,
         },
     ],
-    "membership_sources": [{"source_url": "https://www.miit.gov.cn/example.html"}],
+    "membership_sources": [{"program_key": "broadband_china_b1", "source_url": "https://www.miit.gov.cn/example.html"}],
     "claim_checks": [
         {
             "claim_order": 1,
@@ -182,82 +197,202 @@ FIXTURE: report.Data = {
 META = report.Provenance("2020-10-01 00:00:00", "test.duckdb", None, "abc123", "test")
 
 
+@functools.cache
+def _fixture_specs() -> dict[str, str]:
+    return {c.key: json.dumps(c.spec) for c in report.build_charts(FIXTURE)}
+
+
+def _spec(key: str) -> dict[str, Any]:
+    return json.loads(_fixture_specs()[key])
+
+
+@functools.cache
+def _scene(spec_text: str) -> dict[str, Any]:
+    return vl_convert.vegalite_to_scenegraph(json.loads(spec_text))["scenegraph"]
+
+
 def _page(data: report.Data) -> tuple[str, int]:
-    charts = report.build_charts(data)
-    return report.render_page(charts, META), len(charts)
+    chart_list = report.build_charts(data)
+    return report.render_page(chart_list, META), len(chart_list)
+
+
+@functools.cache
+def _fixture_page() -> tuple[str, int]:
+    return _page(FIXTURE)
+
+
+def _marks(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The items Vega lays out per named mark (Vega-Lite suffixes a name in a concat: data_usd_points_0_marks)."""
+    scene = _scene(json.dumps(spec))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for group in report._mark_groups(scene):
+        name = re.sub(r"(_\d+)?_marks$", "", str(group.get("name") or ""))
+        if name:
+            out.setdefault(name, []).extend(group.get("items", []))
+    return out
+
+
+def _texts(spec: dict[str, Any]) -> set[str]:
+    scene = _scene(json.dumps(spec))
+    return {
+        str(item["text"])
+        for group in report._mark_groups(scene)
+        if group.get("marktype") == "text"
+        for item in group.get("items", [])
+        if "text" in item
+    }
+
+
+def _rows(spec: Any) -> list[list[dict[str, Any]]]:
+    """Every inline dataset of a spec (each layer carries its own)."""
+    if isinstance(spec, dict):
+        found = [spec["values"]] if isinstance(spec.get("values"), list) else []
+        return found + [rows for value in spec.values() for rows in _rows(value)]
+    if isinstance(spec, list):
+        return [rows for value in spec for rows in _rows(value)]
+    return []
+
+
+def _specs(page: str) -> dict[str, str]:
+    reader = report._FigureReader()
+    reader.feed(page)
+    return {name: text or "" for name, text in reader.specs.items()}
 
 
 def test_every_chart_of_the_fixture_draws_data_marks():
-    page, expected = _page(FIXTURE)
+    page, expected = _fixture_page()
     assert expected == 6
-    assert report.check_page(page, expected) == []
-    marks = report.mark_counts(page)
-    assert set(marks) == {
-        "pilot_designations",
-        "market_size",
-        "generation_ranks",
-        "campaign_reach",
-        "broadband_provinces",
-        "claim_checks",
+    check = report.check_page(page, expected)
+    assert check.problems == []
+    # Counted from the fixture: 3 programme segments + 2 year-end running totals; 3 series x 2 years in USD and in
+    # CNY + the CNY headline; 2 + 2 rank cells; 2 campaign points (the row without a figure is not drawn); one
+    # segment per province; one bar per verdict.
+    assert check.marks == {
+        "pilot_designations": 5,
+        "market_size": 13,
+        "generation_ranks": 4,
+        "campaign_reach": 2,
+        "broadband_provinces": 2,
+        "claim_checks": 2,
     }
-    # 3 ministry segments + 2 running-total points; 2 campaign points (the row without a figure is not drawn).
-    assert marks["pilot_designations"] == 5
-    assert marks["campaign_reach"] == 2
-    assert marks["claim_checks"] == 2
 
 
 def test_a_chart_with_no_data_is_reported():
     broken = copy.deepcopy(FIXTURE)
     broken["market_size"] = []
     page, expected = _page(broken)
-    assert report.check_page(page, expected) == ["chart market_size has no data marks"]
+    assert report.check_page(page, expected).problems == ["chart market_size has no data marks"]
 
 
-def test_a_chart_without_svg_and_a_missing_chart_are_reported():
-    page, expected = _page(FIXTURE)
-    start = page.index('<figure class="chart" data-chart="claim_checks">')
-    svg_start = page.index("<svg", start)
-    svg_end = page.index("</svg>", svg_start) + len("</svg>")
-    no_svg = page[:svg_start] + page[svg_end:]
-    assert report.check_page(no_svg, expected) == ["chart claim_checks has no svg"]
-    assert report.check_page(page, expected + 1) == [f"{expected} charts on the page, {expected + 1} expected"]
+def test_a_spec_whose_data_is_removed_from_the_page_fails_the_check():
+    page, expected = _fixture_page()
+    text = _specs(page)["pilot_designations"]
+    spec = json.loads(text)
+    for rows in _rows(spec):
+        rows.clear()
+    emptied = page.replace(text, report.spec_json(spec))
+    assert emptied != page
+    assert report.check_page(emptied, expected).problems == ["chart pilot_designations has no data marks"]
 
 
-def test_marks_outside_an_svg_do_not_count():
-    page = '<figure class="chart" data-chart="x"><svg></svg><span class="mark"></span></figure>'
-    assert report.check_page(page) == ["chart x has no data marks"]
+def test_a_missing_spec_a_broken_spec_and_a_missing_chart_are_reported():
+    page, expected = _fixture_page()
+    start = page.index('<script type="application/json" class="spec">', page.index('data-chart="claim_checks"'))
+    end = page.index("</script>", start) + len("</script>")
+    assert report.check_page(page[:start] + page[end:], expected).problems == ["chart claim_checks has no spec"]
+    text = _specs(page)["campaign_reach"]
+    spec = json.loads(text)
+    spec["layer"][0]["encoding"]["x"]["type"] = "no-such-type"
+    problems = report.check_page(page.replace(text, report.spec_json(spec)), expected).problems
+    assert len(problems) == 1 and problems[0].startswith("chart campaign_reach does not render")
+    assert report.check_page(page, expected + 1).problems == [f"{expected} charts on the page, {expected + 1} expected"]
 
 
 def test_text_from_the_marts_is_escaped():
     hostile = copy.deepcopy(FIXTURE)
     hostile["campaigns"][0]["city_zh"] = '<img src=x onerror="alert(1)">'
     hostile["claim_checks"][0]["claim_zh"] = "<script>alert(1)</script>"
+    hostile["pilot_programs"][1]["quote_zh"] = "</script><script>alert(2)</script>"
     page, _ = _page(hostile)
-    assert "<img src=x" not in page and "<script>alert(1)" not in page
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "<script>alert(" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the claim table
+    # The spec keeps the text exactly (Vega draws it as text, the tooltip escapes it).
+    labels = [row.get("label_zh") for rows in _rows(json.loads(_specs(page)["campaign_reach"])) for row in rows]
+    assert '<img src=x onerror="alert(1)"> 2018 · plays' in labels
 
 
-def test_the_page_is_offline_and_cites_its_sources():
-    page, _ = _page(FIXTURE)
+def test_the_page_is_offline_and_runs_only_its_own_scripts():
+    page, _ = _fixture_page()
     assert remote_render_loads(page) == []
-    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    csp = re.search(r'http-equiv=Content-Security-Policy content="([^"]+)"', page).group(1)
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["default-src"] == "'none'"
+    # Executable scripts are allowed by hash only: an injected <script> does not run.
+    assert "'unsafe-inline'" not in directives["script-src"]
+    scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
+    assert len(scripts) == 2 and "vegaEmbed" in scripts[1]
+    assert sorted(re.findall(r"'sha256-[^']+'", directives["script-src"])) == sorted(
+        report.script_hash(s) for s in scripts
+    )
+
+
+def test_every_chart_cites_its_sources():
+    page, _ = _fixture_page()
     assert page.count("资料来源 / Source:") == 6
     assert SECTION in page and "abc123" in page
-    assert "超过700个" in page
+    assert "https://www.miit.gov.cn/example.html" in page
 
 
-def test_reported_and_derived_market_points_are_marked_apart():
-    page, _ = _page(FIXTURE)
-    # USD panel: 2 reported IDC points filled; CNY values are conversions, so derived; the headline is reported.
-    assert page.count('data-status="reported"') == 3
-    assert page.count('data-status="derived"') == 6
+def test_data_marks_carry_the_printed_value_the_quote_and_the_source_as_tooltips():
+    campaign = _marks(_spec("campaign_reach"))["data_campaign_points"]
+    xian = next(item for item in campaign if "17亿次以上" in item["description"])
+    for expected in (
+        "原文数值 · as printed: 17亿次以上",
+        "原文 · quote: ",
+        "来源 · source: 报告章节 / report section「节」",
+    ):
+        assert expected in xian["description"]
+    pilot = _marks(_spec("pilot_designations"))["data_designations"]
+    assert any("原文 · quote: 首批国家智慧城市试点 90 住建部" in item["description"] for item in pilot)
+    # Every data mark of every chart has one.
+    for key in _fixture_specs():
+        for name, items in _marks(_spec(key)).items():
+            if name.startswith(report.DATA_MARK_PREFIX):
+                assert items and all(item.get("description") for item in items), (key, name)
 
 
-def test_lower_bounds_are_labelled_not_shown_as_exact():
-    page, _ = _page(FIXTURE)
-    assert 'data-qualifier="more_than"' in page and "17亿次以上" in page
-    assert 'data-qualifier="nearly"' in page and "近1千万" in page
+def test_reported_and_derived_market_points_are_drawn_apart():
+    marks = _marks(_spec("market_size"))
+    shapes = {name: Counter(item["shape"] for item in marks[name]) for name in marks if name.startswith("data_")}
+    # USD: the two IDC figures are printed (filled circles), the four ~3倍 values are derived (rings); every CNY value
+    # is a conversion (rings); the CNY headline is the report's lower bound (a triangle).
+    assert shapes == {
+        "data_usd_points": Counter({"circle": 2, charts.RING: 4}),
+        "data_cny_points": Counter({charts.RING: 6}),
+        "data_cny_headline": Counter({"triangle-up": 1}),
+    }
+
+
+def test_both_readings_of_three_times_are_charted_in_both_currencies():
+    marks = _marks(_spec("market_size"))
+    for currency in ("usd", "cny"):
+        descriptions = " ".join(item["description"] for item in marks[f"data_{currency}_points"])
+        assert "~3x on top (4x core)" in descriptions and "~3x in total (3x core)" in descriptions
+
+
+def test_lower_bounds_and_near_figures_get_their_arrows():
+    spec = _spec("campaign_reach")
+    marks = _marks(spec)
+    assert [item["shape"] for item in marks["qualifier_lower_bound"]] == ["triangle-right"]
+    assert [item["shape"] for item in marks["qualifier_nearly"]] == ["triangle-left"]
+    assert {"17亿次以上", "近1千万", "≥ more than", "≲ more than"} <= _texts(spec)
+
+
+def test_the_running_total_and_the_700_line_are_drawn():
+    spec = _spec("pilot_designations")
+    marks = _marks(spec)
+    assert len(marks["data_running_total"]) == 2
+    assert {"累计 110", "累计 160", "报告：超过700个 · report: more than 700", "无新批次 none"} <= _texts(spec)
 
 
 def test_missing_warehouse_tells_the_user_to_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
@@ -267,17 +402,25 @@ def test_missing_warehouse_tells_the_user_to_build(tmp_path: Path, capsys: pytes
     assert not (tmp_path / "index.html").exists()
 
 
-def test_provenance_reads_the_publish_manifest(tmp_path: Path):
-    (tmp_path / "parquet").mkdir()
-    (tmp_path / "parquet" / "manifest.json").write_text(
-        '{"built_at": "2020-11-01T10:00:00+0000", "source_commit": "deadbeef"}', encoding="utf-8"
+def test_provenance_reads_the_release_info_in_the_database(tmp_path: Path):
+    db = tmp_path / "digital_city.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create schema meta")
+    con.execute(
+        "create table meta.release_info as select '20201101T100000Z-deadbeef' as release_id, "
+        "'deadbeef' as source_commit, timestamptz '2020-11-01 10:00:00+00' as built_at"
     )
-    meta = report.provenance(tmp_path / "digital_city.duckdb")
-    assert (meta.warehouse_built, meta.source_commit, meta.commit_origin) == (
-        "2020-11-01T10:00:00+0000",
-        "deadbeef",
-        "publish manifest",
-    )
+    con.close()
+    meta = report.provenance(db)
+    assert (meta.source_commit, meta.commit_origin) == ("deadbeef", "release 20201101T100000Z-deadbeef")
+    assert meta.warehouse_built is not None and meta.warehouse_built.startswith("2020-11-01")
+
+
+def test_provenance_of_a_database_without_release_info_is_the_checkout(tmp_path: Path):
+    db = tmp_path / "work.duckdb"
+    duckdb.connect(str(db)).close()
+    meta = report.provenance(db)
+    assert meta.warehouse_built is None and meta.commit_origin.startswith("git checkout")
 
 
 def test_the_exposure_lists_exactly_the_marts_the_report_reads():
@@ -289,7 +432,23 @@ def test_the_exposure_lists_exactly_the_marts_the_report_reads():
 
 
 def test_the_market_source_line_comes_from_the_mart():
-    from digital_city.presentation.charts import market_source
+    assert charts.market_source(FIXTURE["market_size"]) == (
+        "报告章节 / report section「市场前景巨大」；报告引用 / cited: IDC；BCG分析"
+    )
+    assert charts.market_source([]) == ""
 
-    assert market_source(FIXTURE["market_size"]) == "报告章节 / report section「市场前景巨大」；报告引用 / cited: IDC；BCG分析"
-    assert market_source([]) == ""
+
+def test_the_runtime_is_bundled_once_and_kept_under_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    calls: list[str] = []
+    monkeypatch.setattr(report, "ROOT", tmp_path)
+    monkeypatch.setattr(report.vl_convert, "javascript_bundle", lambda snippet: calls.append(snippet) or "bundled();")
+    report.runtime.cache_clear()
+    try:
+        assert report.runtime() == "bundled();"
+        report.runtime.cache_clear()  # as a new process would start
+        assert report.runtime() == "bundled();"
+    finally:
+        report.runtime.cache_clear()
+    assert calls == [report.BUNDLE_SNIPPET]
+    kept = list((tmp_path / "build" / "cache").iterdir())
+    assert [p.suffix for p in kept] == [".js"] and kept[0].read_text(encoding="utf-8") == "bundled();"
