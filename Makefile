@@ -40,7 +40,7 @@ help:
 	@echo "make test    install and run every check (build --warn-error, sqlfluff, pytest)"
 	@echo "make bench   print install/parse/build timings and node counts for this machine"
 	@echo "make docs    dbt docs as one offline HTML file: $(DOCS_DIR)/index.html"
-	@echo "make report  the visual report (inline SVG charts) from the published warehouse: $(REPORT_OUT)"
+	@echo "make report  the visual report (Vega-Lite charts drawn offline, with tooltips) from the published warehouse: $(REPORT_OUT)"
 	@echo "make compat  the DuckDB 1.x client in $(COMPAT_VENV)/ (make test builds it too)"
 	@echo "make dashboards       Apache Superset on 127.0.0.1 with the two dashboards over $(PUBLISH_DIR)/ (after make build)"
 	@echo "make dashboards-stop  stop that Superset server"

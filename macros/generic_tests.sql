@@ -114,3 +114,42 @@ left join {{ to }} as parent
 where child.{{ column_name }} is not null
   and (parent.{{ label }} is null or position(parent.{{ label }} in child.{{ quote_column }}) = 0)
 {% endtest %}
+
+{#- A share stored as a fraction (0.4 for 40%) is in range and well-formed: only the printed text shows it is wrong.
+    Where `printed_column` holds one number followed by %, that number must be the stored percent points. Ranges
+    (40-60%) and fractions printed as fractions (1/3) do not match the pattern and are left to their own columns.
+    Stands in for dbt_expectations.expect_column_pair_values_to_be_equal over a parsed column. Portable: regexp_replace
+    with a back-reference behaves alike on DuckDB and PostgreSQL, and leaves a text that does not match unchanged. -#}
+{% test printed_percent_matches(model, column_name, printed_column='value_raw') %}
+{%- set pattern = "'^[^0-9]*([0-9]+([.][0-9]+)?)%$'" %}
+with printed as (
+    select
+        *,
+        regexp_replace({{ printed_column }}, {{ pattern }}, '\1') as printed_number
+    from {{ model }}
+    where unit = 'percent'
+        and {{ column_name }} is not null
+)
+
+select *
+from printed
+where printed_number <> {{ printed_column }}
+    and cast(printed_number as decimal(20, 4)) <> {{ column_name }}
+{% endtest %}
+
+{#- Every combination of `columns` has a row in `to` (by `to_columns`, the same names unless given): dbt's
+    relationships over several columns at once. Stands in for dbt_utils' missing multi-column relationships
+    (dbt_expectations.expect_compound_columns_to_be_unique is the nearest package test, on one table only). -#}
+{% test has_match_in(model, columns, to, to_columns=none) %}
+{%- set targets = to_columns or columns %}
+select child.*
+from {{ model }} as child
+where not exists (
+    select 1
+    from {{ to }} as parent
+    where
+        {%- for column in columns %}
+        {{ "and " if not loop.first }}parent.{{ targets[loop.index0] }} = child.{{ column }}
+        {%- endfor %}
+)
+{% endtest %}

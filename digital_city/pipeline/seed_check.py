@@ -28,6 +28,9 @@ from digital_city.crash_points import crash_point
 from digital_city.project import ROOT
 
 BOM = b"\xef\xbb\xbf"
+# The largest seed is 22 KB: a seed is a hand-checked table that dbt loads row by row. A file of megabytes is a data
+# set that belongs in a source, or a paste gone wrong; either way it is stopped before anything reads it.
+MAX_SEED_BYTES = 1024 * 1024
 # Enough to locate a systematic fault (a whole column of the wrong type) without flooding the log.
 MAX_PER_COLUMN_RULE = 5
 
@@ -164,6 +167,10 @@ def _cap(problems: Iterator[Problem]) -> Iterator[Problem]:
 
 def check_csv(path: Path, column_types: dict[str, str], root: Path = ROOT) -> list[Problem]:
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    size = path.stat().st_size
+    if size > MAX_SEED_BYTES:
+        return [Problem(rel, "oversized file", f"{size:,} bytes, over the {MAX_SEED_BYTES:,} a seed may have: a seed "
+                        "is a small hand-checked table; load a data set as a dbt source")]
     data = path.read_bytes()
     if not data.strip():
         return [Problem(rel, "empty file", "no header and no rows")]

@@ -27,14 +27,19 @@ with pinned as (
 computed as (
     select
         claim_key,
-        verdict
+        verdict,
+        inputs,
+        explanation_en
     from {{ ref('fct_report_claim_checks') }}
 )
 
 select
     coalesce(pinned.claim_key, computed.claim_key) as claim_key,
     pinned.pinned_verdict,
-    computed.verdict as computed_verdict
+    computed.verdict as computed_verdict,
+    -- The seed rows the claim rests on and the arithmetic: what a failure message needs to be acted on.
+    computed.inputs,
+    computed.explanation_en
 from pinned
 full outer join computed
     on pinned.claim_key = computed.claim_key
