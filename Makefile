@@ -32,7 +32,7 @@ DBT_TARGET_PATH ?= target
 DOCS_DIR ?= build/docs
 REPORT_OUT ?= build/report/index.html
 
-.PHONY: help install compat superset build rollback test bench docs report dashboards dashboards-stop clean
+.PHONY: help install compat superset build rollback test bench docs report dashboards dashboards-stop postgres postgres-stop postgres-build clean
 
 help:
 	@echo "make build   install, dbt build into $(WORK_DB), validate, publish to $(PUBLISH_DIR)/"
@@ -44,6 +44,9 @@ help:
 	@echo "make compat  the DuckDB 1.x client in $(COMPAT_VENV)/ (make test builds it too)"
 	@echo "make dashboards       Apache Superset on 127.0.0.1 with the two dashboards over $(PUBLISH_DIR)/ (after make build)"
 	@echo "make dashboards-stop  stop that Superset server"
+	@echo "make postgres         start the team-server PostgreSQL (cluster under build/postgres/, 127.0.0.1 and a unix socket)"
+	@echo "make postgres-build   build the warehouse on it: staging schemas, tested, switched in with one transaction"
+	@echo "make postgres-stop    stop that server"
 
 install: $(STAMP) $(ASSETS_STAMP)
 
@@ -109,6 +112,17 @@ dashboards: install superset
 
 dashboards-stop: install
 	@$(BIN)/python -m digital_city dashboards --stop
+
+# The warehouse on PostgreSQL (docs/postgres.md): secrets in build/postgres/secrets/, never committed.
+postgres: install
+	@$(BIN)/python -m digital_city postgres start
+
+postgres-build: install
+	@mkdir -p build/tmp
+	@$(BIN)/python -m digital_city postgres build
+
+postgres-stop: install
+	@$(BIN)/python -m digital_city postgres stop
 
 clean:
 	rm -rf build target logs

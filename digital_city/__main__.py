@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "docs": ("digital_city.presentation.docs_site", "dbt docs as one offline HTML file (make docs)"),
     "report": ("digital_city.presentation.report", "the visual report from the published warehouse (make report)"),
     "dashboards": ("digital_city.dashboards.command", "serve the Superset dashboards on 127.0.0.1 (make dashboards)"),
+    "postgres": ("digital_city.postgres.command", "the warehouse on a PostgreSQL server: start|stop|status|build (make postgres)"),
     "bench": ("digital_city.bench", "time install, parse and build on this machine (make bench)"),
 }
 

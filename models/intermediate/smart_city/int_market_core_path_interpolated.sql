@@ -42,7 +42,7 @@ path as (
             else true
         end as is_forecast
     from growth
-    cross join generate_series(growth.start_year, growth.end_year) as years (market_year)
+    cross join {{ integer_series('growth.start_year', 'growth.end_year') }} as years (market_year)
 )
 
 select

@@ -9,7 +9,7 @@ with generations as (
 
 birth_years as (
     select cast(spine.birth_year as smallint) as birth_year
-    from range({{ first_year }}, {{ last_year }} + 1) as spine (birth_year)
+    from {{ integer_series(first_year, last_year) }} as spine (birth_year)
 ),
 
 assigned as (

@@ -2,7 +2,7 @@
 with days as (
     select cast(series.day_start as date) as date_day
     from generate_series(
-        timestamp '2000-01-01', timestamp '2035-12-31', interval 1 day
+        timestamp '2000-01-01', timestamp '2035-12-31', interval '1 day'
     ) as series (day_start)
 )
 
