@@ -51,7 +51,7 @@ def profiles_for(raw: Mapping[str, Any], profile: str, target: str | None, read_
     if chosen not in outputs:
         raise ValueError(f"target {chosen!r} not in profile {profile!r} (has: {', '.join(sorted(outputs))})")
     profiles[profile]["target"] = chosen
-    if read_only:
+    if read_only and outputs[chosen].get("type") == "duckdb":
         # dbt-duckdb always connects with read_only=False; the config option is what DuckDB honours.
         options = dict(outputs[chosen].get("config_options") or {})
         options["access_mode"] = "read_only"
@@ -107,6 +107,15 @@ def run(argv: Sequence[str]) -> int:
     raw = yaml.safe_load((project_dir / "profiles.yml").read_text(encoding="utf-8"))
     profile = str(yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))["profile"])
     profiles = profiles_for(raw, profile, args.target, args.read_only)
+    if profiles[profile]["outputs"][profiles[profile]["target"]].get("type") == "postgres" and "DIGITAL_CITY_PG_PASSWORD" not in env:
+        # The team server (docs/postgres.md): mf reads the marts as bi_reader, with the password from build/postgres/.
+        from digital_city.postgres.server import READER, Cluster, PostgresError
+
+        try:
+            env.update(Cluster().dbt_env(READER))
+        except PostgresError as error:
+            print(f"mf: {error}", file=sys.stderr)
+            return 2
     with tempfile.TemporaryDirectory(prefix="digital-city-mf-") as scratch:
         mf_project = make_mf_project(project_dir, manifest_dir, profiles, Path(scratch))
         env.update(DBT_PROJECT_DIR=str(mf_project), DBT_PROFILES_DIR=str(mf_project))

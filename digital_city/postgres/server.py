@@ -81,6 +81,8 @@ def server_user() -> str:
 @dataclass(frozen=True)
 class Cluster:
     home: Path = DEFAULT_HOME
+    # The port a new cluster takes when it is free; 0: any free port (test clusters, beside a developer's server).
+    preferred_port: int = DEFAULT_PORT
 
     # --- paths -------------------------------------------------------------------------------------------------
     @property
@@ -190,7 +192,8 @@ class Cluster:
         # C collation: text sorts by code point, as DuckDB sorts it, so ordered aggregates agree across engines.
         self.run([str(PG_BIN / "initdb"), "-D", str(self.data_dir), "--encoding=UTF8", "--locale=C",
                   "--auth-local=peer", "--auth-host=scram-sha-256", "--no-instructions"])
-        port = DEFAULT_PORT if port_free(DEFAULT_PORT) else free_port()
+        wanted = self.preferred_port
+        port = wanted if wanted and port_free(wanted) else free_port()
         self.port_file.write_text(f"{port}\n", encoding="utf-8")
 
     def write_config(self) -> None:

@@ -13,16 +13,3 @@
         where {{ value }} is not null{% if where %} and ({{ where }}){% endif %}
     ))[1]
 {%- endmacro %}
-
-{#- Any one non-null value of the group (the caller's values agree within a group): any_value() is PostgreSQL 16+. -#}
-{% macro any_value(expression) -%}
-    {{ return(adapter.dispatch('any_value', 'digital_city')(expression)) }}
-{%- endmacro %}
-
-{% macro duckdb__any_value(expression) -%}
-    any_value({{ expression }})
-{%- endmacro %}
-
-{% macro postgres__any_value(expression) -%}
-    min({{ expression }})
-{%- endmacro %}
