@@ -125,4 +125,5 @@ postgres-stop: install
 	@$(BIN)/python -m digital_city postgres stop
 
 clean:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m digital_city postgres stop; fi
 	rm -rf build target logs
