@@ -53,4 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     except PostgresError as error:
         print(f"postgres: {error}", file=sys.stderr)
         return 1
+    except Exception as error:  # psycopg2.Error: the server refused or went away; say so without a traceback
+        if type(error).__module__.split(".")[0] != "psycopg2":
+            raise
+        print(f"postgres: the server answered: {str(error).strip()} ({cluster.log_file})", file=sys.stderr)
+        return 1
     return 0
