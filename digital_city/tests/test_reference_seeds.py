@@ -82,5 +82,59 @@ def test_committed_seeds_match_a_fresh_run():
     outputs = brs.build_all(brs.DEFAULT_EXTERNAL)
     for name, text in outputs.items():
         assert (SEEDS / name).read_text(encoding="utf-8") == text, f"{name} is stale: rerun the script"
-    assert outputs["ref_pilot_program_members.csv"].count("\n") - 1 == 117
-    assert outputs["ref_member_entity_prefectures.csv"].count("\n") - 1 == 119
+    # 117 Broadband China + 20 科技部 smart-city pilots + 49 cloud e-government entries (partial: 49 of 77).
+    assert outputs["ref_pilot_program_members.csv"].count("\n") - 1 == 117 + 20 + 49
+    assert outputs["ref_member_entity_prefectures.csv"].count("\n") - 1 == 119 + 20 + 49
+    lists = {row.split(",")[0]: row for row in outputs["ref_pilot_member_lists.csv"].splitlines()[1:]}
+    assert lists["cloud_egov_pilot"].startswith("cloud_egov_pilot,49,") and lists["cloud_egov_pilot"].endswith(",partial")
+    assert lists["most_smart_city_demo"].startswith("most_smart_city_demo,20,")
+
+
+def small_resolver():
+    """Divisions of the shape build_divisions makes: [code, tier, level, province_code, name, short name]."""
+    rows = [
+        [110000, "province", "municipality", 110000, "北京市", "北京"],
+        [110100, "prefecture", "municipality", 110000, "北京市", "北京"],
+        [350000, "province", "province", 350000, "福建省", "福建"],
+        [350400, "prefecture", "prefecture_city", 350000, "三明市", "三明"],
+        [350700, "prefecture", "prefecture_city", 350000, "南平市", "南平"],
+        [370000, "province", "province", 370000, "山东省", "山东"],
+        [370200, "prefecture", "prefecture_city", 370000, "青岛市", "青岛"],
+        [610000, "province", "province", 610000, "陕西省", "陕西"],
+        [610400, "prefecture", "prefecture_city", 610000, "咸阳市", "咸阳"],
+    ]
+    areas = [
+        {"code": "110108", "name": "海淀区", "cityCode": "1101", "provinceCode": "11"},
+        {"code": "350404", "name": "三元区", "cityCode": "3504", "provinceCode": "35"},
+        {"code": "350429", "name": "泰宁县", "cityCode": "3504", "provinceCode": "35"},
+        {"code": "350782", "name": "武夷山市", "cityCode": "3507", "provinceCode": "35"},
+    ]
+    return brs.Resolver({row[0]: row for row in rows}, areas)
+
+
+@pytest.mark.parametrize(
+    ("name", "province", "provincial", "code", "mapping", "entity_type", "historical"),
+    [
+        ("福建省", None, True, None, "province_level", "province", False),  # a province stays one member
+        ("北京市", None, True, 110100, "exact", "municipality", False),  # the municipality row is the same territory
+        ("青岛市", None, True, 370200, "exact", "prefecture_city", False),  # sub-provincial city of the provincial group
+        ("青岛", None, False, 370200, "exact", "prefecture_city", False),  # short name as the 科技部 list prints it
+        ("杨凌示范区", None, False, 610400, "parent_of_subunit", "national_zone", False),
+        ("三明市泰宁县", "福建省", False, 350400, "parent_of_subunit", "county", False),
+        ("三明市梅列区", "福建省", False, 350400, "parent_of_subunit", "municipal_district", True),
+        ("建阳市", "福建省", False, 350700, "parent_of_subunit", "county_level_city", True),
+        ("海淀区", "北京市", False, 110100, "parent_of_subunit", "municipal_district", False),
+    ],
+)
+def test_2013_list_entities_resolve(name, province, provincial, code, mapping, entity_type, historical):
+    prefecture, got_mapping, got_type, note = small_resolver().resolve(name, province, provincial)
+    assert (prefecture[0] if prefecture else None, got_mapping, got_type, note is not None) == (
+        code, mapping, entity_type, historical)
+
+
+def test_an_unknown_district_or_name_stops_the_script():
+    resolver = small_resolver()
+    with pytest.raises(brs.SeedError, match="no current division"):
+        resolver.resolve("三明市梅列县", "福建省", False)  # neither current nor listed as historical
+    with pytest.raises(brs.SeedError, match="no rule"):
+        resolver.resolve("某某市", "福建省", False)
