@@ -1,5 +1,5 @@
 with prepared as (
-    select * from {{ ref('int_young_founders_prepared') }}
+    select * from {{ ref('int_young_founders_cohorted') }}
 )
 
 select
@@ -7,6 +7,9 @@ select
     founder_zh,
     founder_en,
     cohort_raw,
+    cohort_birth_year_low,
+    cohort_birth_year_high,
+    canonical_generation_keys,
     founding_age_raw,
     founding_age,
     company_zh,
