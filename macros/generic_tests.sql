@@ -153,3 +153,10 @@ where not exists (
         {%- endfor %}
 )
 {% endtest %}
+
+{#- Every row makes the expression true (a null result fails too). Stands in for dbt_utils.expression_is_true. -#}
+{% test expression_is_true(model, expression) %}
+select *
+from {{ model }}
+where not coalesce({{ expression }}, false)
+{% endtest %}

@@ -66,6 +66,61 @@ LICENSE_COPIES = {"city-census-2010-2020/LICENSE": "licenses/LICENSE-census-city
 EXPECTED_MEMBERS = 117
 EXPECTED_CROSSWALK = 119
 
+# The two 2013 lists (read each folder's PROVENANCE.txt). Their entity -> prefecture crosswalk is this project's own,
+# built below by rules; every name the rules cannot resolve must be in one of the explicit tables, or the script stops.
+TECH_STANDARDS_FILE = "smart-city-tech-standards-pilots-2013/smart_city_tech_standards_pilots_2013.csv"
+TECH_STANDARDS_KEY = "most_smart_city_demo"
+EXPECTED_TECH_STANDARDS = 20
+CLOUD_FILE = "cloud-egov-platform-pilots-2013/cloud_egov_platform_pilots_2013_partial.csv"
+CLOUD_KEY = "cloud_egov_pilot"
+EXPECTED_CLOUD = 49
+# The cloud list's city/county/district groups, as printed (traditional characters) -> province name.
+CLOUD_GROUP_PROVINCES = {"1.北京市": "北京市", "2.內蒙古自治區": "内蒙古自治区", "3.安徽省": "安徽省", "4.福建省": "福建省"}
+# Entities that are no division of the current codes: (prefecture name, entity_type, note).
+ENTITY_OVERRIDES = {
+    "杨凌示范区": ("咸阳市", "national_zone",
+              "杨凌农业高新技术产业示范区, a national zone inside 咸阳市; mapped to 咸阳市 as a sub-unit"),
+    "武夷山市": ("南平市", "county_level_city", None),
+    "建阳市": ("南平市", "county_level_city", None),
+}
+# Names of the list that are no longer in the current division codes: kept as printed, flagged, mapped to the
+# prefecture they lay in.
+HISTORICAL_NAMES = {
+    "三明市梅列区": "historical name: 梅列区 was merged into 三元区 in 2021 (三明市)",
+    "建阳市": "historical name: 建阳市 became 南平市建阳区 in 2014",
+}
+SUBUNIT_TYPES = (("区", "municipal_district"), ("县", "county"), ("市", "county_level_city"))
+
+# One row per programme with a member list: provenance of the list (seeds/reference/ref_pilot_member_lists.csv).
+BROADBAND_ORIGIN = (
+    "this project's transcription (shared data broadband-china-cities) of the policy list in "
+    "github.com/axcelchan583-hash/T10ababaababab (data/external_proxy/policy_seed_lists_20260527.csv, commit "
+    "a89d6388a0f3b19f1926ca6e21185eee2e12e8ad) of the official MIIT/NDRC announcements (source_url per row)"
+)
+BROADBAND_LICENSE = "public fact list (official announcements); the transcribed repository states no license"
+MEMBER_LISTS = {
+    "broadband_china_b1": (BROADBAND_ORIGIN, BROADBAND_LICENSE, "announced 2014-09-26", "complete"),
+    "broadband_china_b2": (BROADBAND_ORIGIN, BROADBAND_LICENSE, "announced 2015-10-19", "complete"),
+    "broadband_china_b3": (BROADBAND_ORIGIN, BROADBAND_LICENSE, "announced 2016-07-22 (some news says 07-25)",
+                           "complete"),
+    TECH_STANDARDS_KEY: (
+        "this project's transcription (shared data smart-city-tech-standards-pilots-2013) of 中国智慧城市网, "
+        "20城市入选科技部和国标委智慧城市试点, 2013-10-09 (http://cnscn.com.cn/news/show-htm-itemid-6250.html); notice "
+        "国科办高〔2013〕52号, whose own list text was not available",
+        "public fact list; the news page states no license",
+        "designations of 2013 (announced September-October 2013)",
+        "complete",
+    ),
+    CLOUD_KEY: (
+        "this project's transcription (shared data cloud-egov-platform-pilots-2013) of a 中国IDC圈 report of "
+        "2013-09-13 reprinted at http://m.qzkangyuan.com/cnidc/cloud/zgy/3122.html (its text stops inside the 福建 "
+        "group) and of http://fyzhizao.com/news/24130.htm (the 15 福建 entries)",
+        "public fact list; the pages state no license",
+        "designations announced 2013-09-12/13",
+        "partial",
+    ),
+}
+
 
 class SeedError(Exception):
     """An input broke an assumption of the rules."""
@@ -200,7 +255,11 @@ def build_fx(external: Path) -> str:
     return to_csv(["year", "cny_per_usd"], rows)
 
 
-def build_members(external: Path, province_names: set[str]) -> tuple[str, dict[tuple[str, str], str]]:
+MEMBER_HEADER = ["program_key", "designation_year", "announce_date", "list_order", "entity_name",
+                 "entity_name_as_published", "entity_type", "province_name_zh", "historical_name", "source_url", "note"]
+
+
+def build_members(external: Path, province_names: set[str]) -> tuple[list[list[object]], dict[tuple[str, str], str]]:
     """Returns the CSV and {(designation_year, entity_name): program_key} for keying the crosswalk."""
     records = read_csv(external / MEMBERS_FILE)
     if len(records) != EXPECTED_MEMBERS:
@@ -220,15 +279,14 @@ def build_members(external: Path, province_names: set[str]) -> tuple[str, dict[t
             record["announce_date"],
             int(record["list_order"]),
             record["entity_name"],
+            record["entity_name"],
             record["entity_type"],
             record["province"],
+            "false",
             record["source_url"],
             record["note"],
         ])
-    rows.sort(key=lambda row: (row[0], row[3]))
-    header = ["program_key", "designation_year", "announce_date", "list_order", "entity_name", "entity_type",
-              "province_name_zh", "source_url", "note"]
-    return to_csv(header, rows), keys
+    return rows, keys
 
 
 def crosswalk_records(external: Path) -> list[dict[str, str]]:
@@ -240,7 +298,7 @@ def crosswalk_records(external: Path) -> list[dict[str, str]]:
 
 def build_crosswalk(
     records: list[dict[str, str]], member_keys: dict[tuple[str, str], str], divisions: dict[int, list[object]]
-) -> str:
+) -> list[list[object]]:
     rows = []
     for record in records:
         year_and_name = (record["designation_year"], record["entity_name"])
@@ -256,8 +314,127 @@ def build_crosswalk(
     unmapped = set(member_keys) - {(r["designation_year"], r["entity_name"]) for r in records}
     if unmapped:
         raise SeedError(f"members without a crosswalk row: {sorted(unmapped)}")
-    rows.sort(key=lambda row: (row[0], row[1], row[2]))
-    return to_csv(["program_key", "entity_name", "prefecture_code", "mapping"], rows)
+    return rows
+
+
+class Resolver:
+    """Entity names of the 2013 lists -> (prefecture row or None, mapping, entity_type, historical note)."""
+
+    def __init__(self, divisions: dict[int, list[object]], areas: list[dict[str, str]]):
+        self.divisions = divisions
+        prefectures = [row for row in divisions.values() if row[1] == "prefecture"]
+        self.by_name = {row[4]: row for row in prefectures if row[2] != "municipality"}
+        self.by_short = {row[5]: row for row in prefectures if row[2] != "municipality"}
+        self.provinces = {row[4]: row for row in divisions.values() if row[1] == "province"}
+        self.municipality_city = {row[3]: row for row in prefectures if row[2] == "municipality"}
+        # County-level names per prefecture code, current division codes (areas.csv).
+        self.subunits: dict[int, set[str]] = {}
+        for area in areas:
+            self.subunits.setdefault(int(area["cityCode"] + "00"), set()).add(area["name"])
+
+    def province_name(self, prefecture: list[object]) -> str:
+        return str(self.divisions[int(prefecture[3])][4])
+
+    def subunit(self, prefecture: list[object], name: str, rest: str, entity_type: str | None = None):
+        entity_type = entity_type or next((kind for suffix, kind in SUBUNIT_TYPES if name.endswith(suffix)), None)
+        if entity_type is None:
+            raise SeedError(f"{name!r}: no entity type for its suffix")
+        historical = HISTORICAL_NAMES.get(name)
+        current = rest in self.subunits.get(int(prefecture[0]), set())
+        if historical is None and not current and name not in ENTITY_OVERRIDES:
+            raise SeedError(f"{name!r}: {rest!r} is no current division of {prefecture[4]} and not listed as historical")
+        if historical is not None and current:
+            raise SeedError(f"{name!r} is listed as historical but {rest!r} is a current division of {prefecture[4]}")
+        return prefecture, "parent_of_subunit", entity_type, historical
+
+    def resolve(self, name: str, province: str | None, provincial_group: bool):
+        if name in ENTITY_OVERRIDES:
+            prefecture_name, entity_type, _ = ENTITY_OVERRIDES[name]
+            return self.subunit(self.by_name[prefecture_name], name, name, entity_type)
+        if provincial_group and name in self.provinces:
+            row = self.provinces[name]
+            if row[2] == "municipality":  # 北京市, 天津市: the municipality row is the same territory.
+                return self.municipality_city[row[0]], "exact", "municipality", None
+            return None, "province_level", str(row[2]), None
+        if name in self.by_name:
+            row = self.by_name[name]
+            return row, "exact", str(row[2]), None
+        if name in self.by_short:
+            row = self.by_short[name]
+            return row, "exact", str(row[2]), None
+        for prefecture_name, row in self.by_name.items():
+            if name.startswith(prefecture_name) and len(name) > len(prefecture_name):
+                return self.subunit(row, name, name[len(prefecture_name):])
+        if province is not None and self.provinces.get(province, [None, None, None])[2] == "municipality":
+            return self.subunit(self.municipality_city[self.provinces[province][0]], name, name)
+        raise SeedError(f"{name!r}: no rule maps it to a prefecture")
+
+
+def resolved_rows(program_key: str, order: int, record: dict[str, str], name: str, published: str,
+                  province: str | None, provincial_group: bool, resolver: Resolver, source_url: str, note: str):
+    prefecture, mapping, entity_type, historical = resolver.resolve(name, province, provincial_group)
+    province_name = name if prefecture is None else resolver.province_name(prefecture)
+    if province is not None and province != province_name:
+        raise SeedError(f"{name!r}: printed province {province!r} but maps into {province_name!r}")
+    override_note = ENTITY_OVERRIDES.get(name, (None, None, None))[2]
+    notes = [part for part in (note, override_note, historical) if part]
+    member = [program_key, int(record["designation_year"]), "", order, name, published, entity_type, province_name,
+              "true" if historical else "false", source_url, "; ".join(notes)]
+    link = [program_key, name, prefecture[0] if prefecture else "", mapping]
+    return member, link
+
+
+def build_tech_standards(external: Path, resolver: Resolver):
+    records = read_csv(external / TECH_STANDARDS_FILE)
+    if len(records) != EXPECTED_TECH_STANDARDS:
+        raise SeedError(f"expected {EXPECTED_TECH_STANDARDS} rows in {TECH_STANDARDS_FILE}, found {len(records)}")
+    members, links = [], []
+    for record in records:
+        printed_province = record["province_as_published"]
+        province = None
+        if printed_province:
+            matches = [name for name in resolver.provinces if name.startswith(printed_province)]
+            if len(matches) != 1:
+                raise SeedError(f"printed province {printed_province!r} matches {matches}")
+            province = matches[0]
+        name = record["entity_name_as_published"]
+        member, link = resolved_rows(TECH_STANDARDS_KEY, int(record["list_order"]), record, name, name, province,
+                                     False, resolver, record["source_url"], "")
+        members.append(member)
+        links.append(link)
+    return members, links
+
+
+def build_cloud(external: Path, resolver: Resolver):
+    records = read_csv(external / CLOUD_FILE)
+    if len(records) != EXPECTED_CLOUD:
+        raise SeedError(f"expected {EXPECTED_CLOUD} rows in {CLOUD_FILE}, found {len(records)}")
+    members, links = [], []
+    for order, record in enumerate(records, start=1):
+        provincial = record["list_level"] == "provincial"
+        if provincial:
+            province, group = None, f"provincial-level group, no. {record['order_in_group']}"
+        else:
+            group_name = record["province_group_as_published"]
+            if group_name not in CLOUD_GROUP_PROVINCES:
+                raise SeedError(f"cloud list: unknown province group {group_name!r}")
+            province = CLOUD_GROUP_PROVINCES[group_name]
+            group = f"group {group_name}, no. {record['order_in_group']}"
+        note = "; ".join(part for part in (group, record["note"]) if part)
+        member, link = resolved_rows(CLOUD_KEY, order, record, record["entity_name_simplified"],
+                                     record["entity_name_as_published"], province, provincial, resolver,
+                                     record["source_urls"], note)
+        members.append(member)
+        links.append(link)
+    return members, links
+
+
+def build_member_lists(members: list[list[object]]) -> str:
+    listed = Counter(str(row[0]) for row in members)
+    if set(listed) != set(MEMBER_LISTS):
+        raise SeedError(f"lists without provenance, or provenance without a list: {set(listed) ^ set(MEMBER_LISTS)}")
+    rows = [[key, listed[key], *MEMBER_LISTS[key]] for key in sorted(MEMBER_LISTS)]
+    return to_csv(["program_key", "entities_listed", "list_origin", "list_license", "list_vintage", "list_completeness"], rows)
 
 
 def build_all(external: Path) -> dict[str, str]:
@@ -266,13 +443,25 @@ def build_all(external: Path) -> dict[str, str]:
     divisions_csv, divisions = build_divisions(external, needed_codes)
     prefecture_codes = {code for code, row in divisions.items() if row[1] == "prefecture"}
     province_names = {str(row[4]) for row in divisions.values() if row[1] == "province"}
-    members_csv, member_keys = build_members(external, province_names)
+    members, member_keys = build_members(external, province_names)
+    links = build_crosswalk(crosswalk, member_keys, divisions)
+    resolver = Resolver(divisions, read_csv(external / "admin-divisions" / "areas.csv"))
+    for build in (build_tech_standards, build_cloud):
+        more_members, more_links = build(external, resolver)
+        members += more_members
+        links += more_links
+    keys = [(row[0], row[4]) for row in members]
+    if len(keys) != len(set(keys)):
+        raise SeedError("duplicate (program_key, entity_name) in the member lists")
+    members.sort(key=lambda row: (row[0], row[3]))
+    links.sort(key=lambda row: (row[0], row[1], str(row[2])))
     outputs = {
         "ref_divisions.csv": divisions_csv,
         "ref_census_2020_city.csv": build_census(external, prefecture_codes),
         "ref_fx_cny_per_usd.csv": build_fx(external),
-        "ref_pilot_program_members.csv": members_csv,
-        "ref_member_entity_prefectures.csv": build_crosswalk(crosswalk, member_keys, divisions),
+        "ref_pilot_program_members.csv": to_csv(MEMBER_HEADER, members),
+        "ref_member_entity_prefectures.csv": to_csv(["program_key", "entity_name", "prefecture_code", "mapping"], links),
+        "ref_pilot_member_lists.csv": build_member_lists(members),
     }
     for source, target in LICENSE_COPIES.items():
         outputs[target] = (external / source).read_text(encoding="utf-8")

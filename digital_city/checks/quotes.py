@@ -26,6 +26,19 @@ def report_text_path() -> Path:
     return Path(os.environ.get("DIGITAL_CITY_REPORT_TEXT", DEFAULT_REPORT_TEXT))
 
 
+def on_ci() -> bool:
+    """CI=true (as CI services set it): provenance checks must run there, never skip."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def report_text_missing_reason(path: Path) -> str | None:
+    """Why the quote check cannot run here, or None when the report text is present."""
+    if path.is_file():
+        return None
+    return (f"report text not found at {path} (../shared is absent beside this checkout, or "
+            "DIGITAL_CITY_REPORT_TEXT points elsewhere); quotes not checked")
+
+
 def normalise(text: str) -> str:
     text = _FOOTNOTE.sub("", text).replace("**", "")
     return _WHITESPACE.sub("", text)

@@ -313,10 +313,12 @@ FAULTS = [
         seed_csv="seeds/report/report_market_figures.csv",
         select="report_market_figures+",
     ),
-    # A well-formed but wrong count: dbt's tests allow it; the release no longer adds up to the report's 749.
+    # A well-formed but wrong count: dbt's tests allow it; the release no longer adds up to the report's 749. The row
+    # is a programme without a member list: for a listed one, a count below its list already fails dbt's test
+    # (int_pilot_member_list_coverage.member_list_status not_null).
     Fault(
         "wrong count (caught by great expectations)",
-        set_cell(COUNT, "0"),
+        set_cell_where(KEY, "smart_city_pilot_b2", COUNT, "0"),
         ("designations: 1/2 expectations", "no longer adds the pilot designations up to the report's 749"),
         "publish",
         select=f"{SEED}+,+dim_pilot_program",

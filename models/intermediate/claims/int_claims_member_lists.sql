@@ -1,5 +1,6 @@
 -- The report's pilot table against the official member lists and announcements: the Broadband China batches
--- (ref_pilot_program_members) and NASG's footnote 2. One CTE per claim; wording and order come from lkp_report_claim.
+-- (ref_pilot_program_members), the other programmes with a list (科技部 2013, cloud e-government 2013) and NASG's
+-- footnote 2. One CTE per claim; wording and order come from lkp_report_claim.
 with pilot_programs as (
     select * from {{ ref('stg_report__pilot_programs') }}
 ),
@@ -10,6 +11,10 @@ headline_figures as (
 
 program_members as (
     select * from {{ ref('stg_reference__pilot_program_members') }}
+),
+
+member_lists as (
+    select * from {{ ref('stg_reference__pilot_member_lists') }}
 ),
 
 broadband_years as (
@@ -24,6 +29,7 @@ broadband_years as (
     from pilot_programs as pilot
     inner join program_members as members
         on pilot.program_key = members.program_key
+    where pilot.program_family = 'broadband'
     group by pilot.program_key, pilot.designation_year, pilot.designation_count, pilot.quote_zh, pilot.report_section
 ),
 
@@ -55,6 +61,51 @@ claim_broadband as (
         || string_agg(cast(report_year as varchar) || '/' || cast(list_year as varchar), '，' order by program_key)
         || '。' as explanation_zh
     from broadband_years
+),
+
+-- Every other programme with a member list: its printed count against the entities listed. A partial list
+-- (as its provenance declares) shorter than the printed count cannot check it; a list longer than the count, or a
+-- complete one of another length, contradicts it.
+list_counts as (
+    select
+        pilot.program_key,
+        pilot.designation_count,
+        pilot.quote_zh,
+        pilot.report_section,
+        lists.list_completeness,
+        count(members.program_key) as listed_entities
+    from pilot_programs as pilot
+    inner join member_lists as lists
+        on pilot.program_key = lists.program_key
+    inner join program_members as members
+        on pilot.program_key = members.program_key
+    where pilot.program_family != 'broadband'
+    group by pilot.program_key, pilot.designation_count, pilot.quote_zh, pilot.report_section, lists.list_completeness
+),
+
+claim_list_counts as (
+    select
+        program_key || '_count_matches_list' as claim_key,
+        report_section,
+        quote_zh as quoted_claim_zh,
+        cast(designation_count as varchar) as stated_value_raw,
+        designation_count as stated_value,
+        'exact' as stated_qualifier,
+        'count' as stated_unit,
+        listed_entities as recomputed_value,
+        'count' as recomputed_unit,
+        cast(null as varchar) as inputs_detail,
+        case
+            when listed_entities = designation_count then 'holds'
+            when listed_entities < designation_count and list_completeness = 'partial' then 'cannot_be_checked'
+            else 'fails'
+        end as verdict,
+        'The ' || list_completeness || ' list holds ' || cast(listed_entities as varchar) || ' entities against '
+        || cast(designation_count as varchar) || ' printed.' as explanation_en,
+        case when list_completeness = 'partial' then '不完整' else '完整' end
+        || '名单共' || cast(listed_entities as varchar) || '个，报告为' || cast(designation_count as varchar) || '个。'
+            as explanation_zh
+    from list_counts
 ),
 
 nasg_rows as (
@@ -95,6 +146,8 @@ claim_nasg as (
 
 claims as (
     select * from claim_broadband
+    union all
+    select * from claim_list_counts
     union all
     select * from claim_nasg
 ),

@@ -1,6 +1,7 @@
 -- One row per (programme, prefecture) a programme's member entities reach. A prefecture counts as a member city
 -- when one of its entities covers it whole (the city itself, or a cluster that includes it); a district or
--- county-level city alone does not make its prefecture a member.
+-- county-level city alone does not make its prefecture a member. A province-level member reaches no prefecture and
+-- is left out here (fct_province_pilot_coverage counts it): a province is never spread over its cities.
 with members as (
     select * from {{ ref('int_pilot_members_mapped_to_prefectures') }}
 ),
@@ -23,8 +24,10 @@ per_city as (
         max(population_2020) as population_2020,
         count(*) as member_entity_count,
         string_agg(entity_name, '、' order by list_order) as member_entity_names,
-        bool_or(covers_whole_prefecture) as counts_as_member_city
+        bool_or(covers_whole_prefecture) as counts_as_member_city,
+        max(member_list_status) as member_list_status
     from members
+    where city_code is not null
     group by program_key, city_code
 ),
 
@@ -51,7 +54,8 @@ select
     coverage_labels.coverage_type_zh,
     coverage_labels.coverage_type_en,
     typed.population_2020,
-    case when typed.counts_as_member_city then typed.population_2020 end as member_city_population_2020
+    case when typed.counts_as_member_city then typed.population_2020 end as member_city_population_2020,
+    typed.member_list_status
 from typed
 left join coverage_labels
     on typed.coverage_type = coverage_labels.coverage_type

@@ -10,6 +10,18 @@ cities as (
     select * from {{ ref('int_cities_enriched') }}
 ),
 
+list_coverage as (
+    select * from {{ ref('int_pilot_member_list_coverage') }}
+),
+
+-- A province-level member reaches no prefecture: its province comes from the provinces the cities name.
+provinces as (
+    select distinct
+        province_code,
+        province_name_zh
+    from cities
+),
+
 mapping_labels as (
     select * from {{ ref('lkp_member_mapping_type') }}
 ),
@@ -39,6 +51,8 @@ mapped as (
         members.announce_date,
         members.list_order,
         members.entity_name,
+        members.entity_name_as_published,
+        members.historical_name,
         members.entity_type,
         entity_type_labels.type_zh as entity_type_zh,
         entity_type_labels.type_en as entity_type_en,
@@ -54,9 +68,10 @@ mapped as (
         cities.city_name_zh,
         cities.city_name_short_zh,
         cities.city_level,
-        cities.province_code,
-        cities.province_name_zh,
-        cities.population_2020
+        coalesce(cities.province_code, provinces.province_code) as province_code,
+        coalesce(cities.province_name_zh, provinces.province_name_zh) as province_name_zh,
+        cities.population_2020,
+        list_coverage.member_list_status
     from members
     left join entity_prefectures
         on members.member_key = entity_prefectures.member_key
@@ -68,6 +83,12 @@ mapped as (
         on members.entity_type = entity_type_labels.entity_type
     left join cities
         on entity_prefectures.prefecture_code = cities.city_code
+    left join provinces
+        on
+            entity_prefectures.mapping_type = 'province_level'
+            and members.province_name_zh = provinces.province_name_zh
+    left join list_coverage
+        on members.program_key = list_coverage.program_key
 )
 
 select * from mapped

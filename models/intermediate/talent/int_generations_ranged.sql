@@ -5,20 +5,9 @@ with generations as (
     select * from {{ ref('stg_report__generations') }}
 ),
 
--- How this project reads each printed cohort label as birth years (an open end is null).
+-- How this project reads each printed cohort label as birth years (an open end is null): lkp_printed_cohort.
 cohort_readings as (
-    select
-        readings.cohort_raw,
-        readings.cohort_birth_year_low,
-        readings.cohort_birth_year_high
-    from (
-        values
-        ('80前', null, 1979),
-        ('80/90后', 1980, 1999),
-        ('95后', 1995, null),
-        ('50/60/70后', 1950, 1979),
-        ('80/90/00后', 1980, 2009)
-    ) as readings (cohort_raw, cohort_birth_year_low, cohort_birth_year_high)
+    select * from {{ ref('lkp_printed_cohort') }}
 ),
 
 generations_with_years as (

@@ -18,5 +18,6 @@ select
     coverage_type_zh,
     coverage_type_en,
     population_2020,
-    member_city_population_2020
+    member_city_population_2020,
+    member_list_status
 from coverage

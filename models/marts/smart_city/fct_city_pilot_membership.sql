@@ -1,5 +1,7 @@
+-- Members that reach a prefecture; a province-level member stays in fct_province_pilot_coverage, one province.
 with members as (
     select * from {{ ref('int_pilot_members_mapped_to_prefectures') }}
+    where mapping_type != 'province_level'
 ),
 
 programs as (
@@ -14,6 +16,8 @@ select
     members.announce_date,
     members.member_key,
     members.entity_name,
+    members.entity_name_as_published,
+    members.historical_name,
     members.entity_type,
     members.entity_type_zh,
     members.entity_type_en,
@@ -32,7 +36,10 @@ select
     members.province_name_zh,
     members.population_2020,
     members.source_url,
-    members.entity_note
+    members.entity_note,
+    members.member_list_status,
+    programs.member_list_status_zh,
+    programs.member_list_status_en
 from members
 left join programs
     on members.program_key = programs.program_key

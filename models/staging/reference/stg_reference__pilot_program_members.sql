@@ -10,8 +10,10 @@ renamed as (
         announce_date,
         list_order,
         trim(entity_name) as entity_name,
+        trim(entity_name_as_published) as entity_name_as_published,
         entity_type,
         trim(province_name_zh) as province_name_zh,
+        historical_name,
         trim(source_url) as source_url,
         nullif(trim(note), '') as note
     from source

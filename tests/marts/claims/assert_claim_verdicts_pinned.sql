@@ -20,7 +20,9 @@ with pinned as (
         ('wuhan_2020_reach_vs_plays', 'holds_under_assumption'),
         ('urban_population_2030', 'cannot_be_checked'),
         ('broadband_china_batches_match_lists', 'holds_under_assumption'),
-        ('nasg_2017_pilots_new_in_2017', 'holds_under_assumption')
+        ('nasg_2017_pilots_new_in_2017', 'holds_under_assumption'),
+        ('most_smart_city_demo_count_matches_list', 'holds'),
+        ('cloud_egov_pilot_count_matches_list', 'cannot_be_checked')
     ) as pinned_verdicts (claim_key, pinned_verdict)
 ),
 
