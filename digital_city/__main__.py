@@ -30,6 +30,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "docs": ("digital_city.presentation.docs_site", "dbt docs as one offline HTML file (make docs)"),
     "report": ("digital_city.presentation.report", "the visual report from the published warehouse (make report)"),
     "dashboards": ("digital_city.dashboards.command", "serve the Superset dashboards on 127.0.0.1 (make dashboards)"),
+    "contract": (
+        "digital_city.contracts.command",
+        "the public interface: check (make test), release (make release), test (datacontract test of a release)",
+    ),
     "bench": ("digital_city.bench", "time install, parse and build on this machine (make bench)"),
 }
 
