@@ -10,6 +10,7 @@ not lose data, so the model change that did it is most likely a bug. When the lo
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,16 @@ def _primary_key(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tabl
         [catalog, schema, table],
     ).fetchone()
     return list(row[0]) if row else []
+
+
+NUMERIC = re.compile(r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|DECIMAL|DOUBLE|FLOAT|REAL)")
+
+
+def _differs(column: str, old_type: str, new_type: str) -> str:
+    """A value differs: compared as values when both are numbers (28000.0000 = 28000), else as text if retyped."""
+    if old_type == new_type or (NUMERIC.match(old_type) and NUMERIC.match(new_type)):
+        return f"n.{_q(column)} is distinct from o.{_q(column)}"
+    return f"n.{_q(column)}::varchar is distinct from o.{_q(column)}::varchar"
 
 
 def release_diff(new_db: Path, old_db: Path, schema: str = "marts") -> dict[str, Any]:
@@ -77,7 +88,7 @@ def release_diff(new_db: Path, old_db: Path, schema: str = "marts") -> dict[str,
             if key and all(k in common for k in key):
                 on = " and ".join(f"n.{_q(k)} is not distinct from o.{_q(k)}" for k in key)
                 values = [c for c in common if c not in key]
-                differs = " or ".join(f"n.{_q(c)}::varchar is distinct from o.{_q(c)}::varchar" for c in values) or "false"
+                differs = " or ".join(_differs(c, old_cols[c], new_cols[c]) for c in values) or "false"
                 added, removed, changed = con.execute(
                     f"select count(*) filter (where o_present is null), count(*) filter (where n_present is null), "
                     f"count(*) filter (where n_present and o_present and differs) from ("
@@ -126,10 +137,12 @@ def summary_lines(diff: dict[str, Any] | None) -> list[str]:
     unchanged = 0
     for name, e in diff["marts"].items():
         parts = []
-        if e["status"] != "kept":
-            parts.append(f"mart {e['status']}")
+        if e["status"] == "added":
+            parts.append(f"mart added ({e['rows_added']} rows)")
+        elif e["status"] == "removed":
+            parts.append(f"mart removed ({e['rows_removed']} rows)")
         for label in ("rows_added", "rows_removed", "rows_changed"):
-            if e.get(label):
+            if e.get(label) and e["status"] == "kept":
                 parts.append(f"{label.replace('rows_', '')} {e[label]} row(s)")
         if e.get("columns_added") and e["status"] == "kept":
             parts.append(f"columns added: {', '.join(e['columns_added'])}")

@@ -164,7 +164,7 @@ def mart_tables(database: Path) -> list[MartTable]:
             row[0]
             for row in con.execute(
                 "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+                "where table_schema = ? and table_type in ('BASE TABLE', 'VIEW') order by table_name",
                 [MART_SCHEMA],
             ).fetchall()
         ]

@@ -79,7 +79,7 @@ def test_the_diff_counts_rows_by_primary_key_and_columns_and_is_printed(tmp_path
     printed = release.published_message(second, publish_dir)
     assert f"release diff against {first.release_id} (seeds unchanged)" in printed
     assert "dim_thing: added 1 row(s), changed 1 row(s), columns added: colour" in printed
-    assert "fct_new: mart added" in printed
+    assert "fct_new: mart added (1 rows)" in printed
 
 
 def test_a_mart_that_loses_rows_with_unchanged_seeds_stops_the_publish_before_the_switch(

@@ -74,7 +74,7 @@ class Release:
             name
             for (name,) in self.con.execute(
                 "select table_name from information_schema.tables where table_catalog = 'release' "
-                "and table_schema = ? and table_type = 'BASE TABLE' order by 1",
+                "and table_schema = ? and table_type in ('BASE TABLE', 'VIEW') order by 1",
                 [MART_SCHEMA],
             ).fetchall()
         ]
