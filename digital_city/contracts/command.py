@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import os
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from digital_city.contracts.interface import (
     CONTRACT_PATH,
-    HOW_TO_VERSION,
+    how_to_version,
     Comparison,
     ContractError,
     compare,
@@ -57,7 +58,8 @@ def report(comparison: Comparison, contract: Path) -> str:
     if comparison.breaking:
         lines.append(f"breaking change to the published interface ({contract}): a consumer of these marts would break")
         lines += [f"  - {line}" for line in comparison.breaking]
-        lines.append(f"Undo the change, or {HOW_TO_VERSION}.")
+        marts = sorted({re.split(r"[.:]", line, maxsplit=1)[0] for line in comparison.breaking})
+        lines.append(f"Undo the change, or {how_to_version(marts)}.")
     pending = comparison.versioned + comparison.additive
     if pending and not comparison.breaking:
         lines.append(f"the project's public interface differs from {contract} (no breaking change):")

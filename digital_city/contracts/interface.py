@@ -36,11 +36,15 @@ LOGICAL_TYPES = (
     (re.compile(r"^(varchar|text|string)$"), "string"),
 )
 
-HOW_TO_VERSION = (
-    "ship it as a new model version: add `versions:` to the model's yml with `latest_version: 2` and a "
-    "`deprecation_date` on version 1, keep version 1's SQL and columns as they are (consumers pin "
-    "`marts.<name>_v1`), then run `make release` (docs/contracts.md)"
-)
+def how_to_version(marts: list[str]) -> str:
+    """How to ship a breaking change to `marts` without breaking their consumers."""
+    names = ", ".join(marts) or "the mart"
+    pins = ", ".join(f"marts.{m}_v1" for m in marts) or "marts.<name>_v1"
+    return (
+        f"ship it as a new model version of {names}: add `versions:` to the model's yml with `latest_version: 2` and "
+        f"a `deprecation_date` on version 1, keep version 1's SQL and columns as they are (consumers pin {pins}), "
+        "then run `make release` (docs/contracts.md)"
+    )
 
 
 class ContractError(Exception):
