@@ -75,7 +75,8 @@ def test_a_dropped_mart_column_fails_naming_mart_column_and_how_to_ship_it(proje
     done = contract(project, "check")
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"dim_city.{DROPPED}: column removed" in done.stderr
-    assert "breaking change" in done.stderr and "new model version" in done.stderr
+    assert "breaking change" in done.stderr and "new model version of dim_city" in done.stderr
+    assert "consumers pin marts.dim_city_v1" in done.stderr
     assert "Traceback" not in done.stderr
 
     refused = contract(project, "release")
