@@ -18,6 +18,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -157,17 +158,22 @@ RELEASE_INFO_COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
+def published_relations(relations: list[tuple[str, str]]) -> list[str]:
+    """The marts a release publishes: every table, and a view only when it is a versioned mart's unversioned name
+    (`<name>` over `<name>_v<n>`, macros/latest_version_view.sql); other views in the schema are not marts."""
+    tables = [name for name, kind in relations if kind == "BASE TABLE"]
+    views = [name for name, kind in relations if kind == "VIEW"
+             if any(re.fullmatch(rf"{re.escape(name)}_v\d+", table) for table in tables)]
+    return sorted(tables + views)
+
+
 def mart_tables(database: Path) -> list[MartTable]:
     con = duckdb.connect(str(database), read_only=True)
     try:
-        names = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type in ('BASE TABLE', 'VIEW') order by table_name",
-                [MART_SCHEMA],
-            ).fetchall()
-        ]
+        names = published_relations(con.execute(
+            "select table_name, table_type from information_schema.tables where table_schema = ? order by table_name",
+            [MART_SCHEMA],
+        ).fetchall())
         tables = []
         for name in names:
             columns = con.execute(
@@ -292,8 +298,13 @@ def compare_with_previous(
         return None
     before = read_manifest(warehouse.release_dir(previous)) or {}
     seeds_changed = before.get("seeds_sha256") != info["seeds_sha256"]
-    found = release_diff.release_diff(staging / DATABASE_FILE, warehouse.release_dir(previous) / DATABASE_FILE,
-                                      MART_SCHEMA)
+    # A copy: a BI client may hold the live file open read-write, and DuckDB will not attach a file twice.
+    copy = staging / ".previous.duckdb"
+    shutil.copyfile(warehouse.release_dir(previous) / DATABASE_FILE, copy)
+    try:
+        found = release_diff.release_diff(staging / DATABASE_FILE, copy, MART_SCHEMA)
+    finally:
+        copy.unlink(missing_ok=True)
     result = {"against": previous, "seeds_changed": seeds_changed, **found}
     losses = release_diff.row_losses(result)
     if losses and not seeds_changed and not release_diff.row_loss_allowed():
