@@ -16,6 +16,9 @@ SUPERSET_VENV := .venv-superset
 SUPERSET_STAMP := $(SUPERSET_VENV)/.synced-$(shell sha256sum requirements-superset.lock | cut -c1-16)
 # The files GX's Data Docs load from CDNs, pinned from the npm registry; digital_city/validation/data_docs_assets.py
 # installs them under $(VENV)/share/digital_city/ in a directory named by the same hash.
+# datacontract-cli in its own environment: `datacontract test` of the committed contract (contracts/) in make test.
+CONTRACT_VENV := .venv-contract
+CONTRACT_STAMP := $(CONTRACT_VENV)/.synced-$(shell sha256sum requirements-contract.lock | cut -c1-16)
 ASSETS_LOCK := data_docs_assets.lock.json
 ASSETS_STAMP := $(VENV)/.data-docs-assets-$(shell sha256sum $(ASSETS_LOCK) | cut -c1-16)
 
@@ -32,7 +35,7 @@ DBT_TARGET_PATH ?= target
 DOCS_DIR ?= build/docs
 REPORT_OUT ?= build/report/index.html
 
-.PHONY: help install compat superset build rollback test bench docs report dashboards dashboards-stop postgres postgres-stop postgres-build clean
+.PHONY: help install compat superset contract-tools release build rollback test bench docs report dashboards dashboards-stop postgres postgres-stop postgres-build clean
 
 help:
 	@echo "make build   install, dbt build into $(WORK_DB), validate, publish to $(PUBLISH_DIR)/"
@@ -42,6 +45,8 @@ help:
 	@echo "make docs    dbt docs as one offline HTML file: $(DOCS_DIR)/index.html"
 	@echo "make report  the visual report (Vega-Lite charts drawn offline, with tooltips) from the published warehouse: $(REPORT_OUT)"
 	@echo "make compat  the DuckDB 1.x client in $(COMPAT_VENV)/ (make test builds it too)"
+	@echo "make release  rewrite contracts/digital_city.datacontract.yaml from the project (refuses a breaking change; docs/contracts.md)"
+	@echo "make contract-tools   datacontract-cli in $(CONTRACT_VENV)/ (make test builds it too)"
 	@echo "make dashboards       Apache Superset on 127.0.0.1 with the two dashboards over $(PUBLISH_DIR)/ (after make build)"
 	@echo "make dashboards-stop  stop that Superset server"
 	@echo "make postgres         start the team-server PostgreSQL (cluster under build/postgres/, 127.0.0.1 and a unix socket)"
@@ -79,6 +84,18 @@ $(SUPERSET_STAMP): requirements-superset.lock | $(STAMP)
 	@$(BIN)/uv pip sync --quiet --python $(SUPERSET_VENV)/bin/python requirements-superset.lock
 	@rm -f $(SUPERSET_VENV)/.synced-* && touch $@
 	@echo "Apache Superset synced into $(SUPERSET_VENV) from requirements-superset.lock"
+
+contract-tools: $(CONTRACT_STAMP)
+
+$(CONTRACT_STAMP): requirements-contract.lock | $(STAMP)
+	@test -x $(CONTRACT_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(CONTRACT_VENV)
+	@$(BIN)/uv pip sync --quiet --python $(CONTRACT_VENV)/bin/python requirements-contract.lock
+	@rm -f $(CONTRACT_VENV)/.synced-* && touch $@
+	@echo "datacontract-cli synced into $(CONTRACT_VENV) from requirements-contract.lock"
+
+# The one step that rewrites the committed public interface (dbt parse, then compare): docs/contracts.md.
+release: install
+	@$(BIN)/python -m digital_city contract release
 
 # seed check -> dbt build (fresh $(WORK_DB)) -> publish (stage, Great Expectations, switch); a failed or killed
 # build leaves $(PUBLISH_DIR)/ serving the release it served.

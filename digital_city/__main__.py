@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("digital_city.presentation.report", "the visual report from the published warehouse (make report)"),
     "dashboards": ("digital_city.dashboards.command", "serve the Superset dashboards on 127.0.0.1 (make dashboards)"),
     "postgres": ("digital_city.postgres.command", "the warehouse on a PostgreSQL server: start|stop|status|build (make postgres)"),
+    "contract": (
+        "digital_city.contracts.command",
+        "the public interface: check (make test), release (make release), test (datacontract test of a release)",
+    ),
     "bench": ("digital_city.bench", "time install, parse and build on this machine (make bench)"),
 }
 

@@ -34,6 +34,8 @@ def checks() -> list[Check]:
         Check("DuckDB 1.x client (.venv-compat)", ["make", "--no-print-directory", "compat"]),
         # Before pytest, so digital_city/tests/test_dashboards.py runs Superset instead of skipping.
         Check("Apache Superset (.venv-superset)", ["make", "--no-print-directory", "superset"]),
+        # Before pytest and the contract test below: datacontract-cli in its own environment.
+        Check("datacontract-cli (.venv-contract)", ["make", "--no-print-directory", "contract-tools"]),
         # The real pipeline, as `make build` runs it, with dbt warnings as errors: seed check, dbt build, then a
         # release staged, validated by Great Expectations and switched in under build/ci/warehouse.
         Check(
@@ -44,6 +46,14 @@ def checks() -> list[Check]:
         # Reads target/manifest.json, which the build above just wrote; rules no tool checks are in pytest.
         Check("dbt-bouncer (structure rules, dbt-bouncer.yml)",
               [str(BIN / "dbt-bouncer"), "run", "--config-file", str(ROOT / "dbt-bouncer.yml")]),
+        # The project's public interface (the manifest the build wrote) against the committed contract: a breaking
+        # change fails naming mart and column, an additive one asks for `make release` (docs/contracts.md).
+        Check("contract check (contracts/digital_city.datacontract.yaml)",
+              [python, "-m", "digital_city", "contract", "check", "--manifest", str(ROOT / "target" / "manifest.json")]),
+        # The committed contract against the release the build published: exact types, then datacontract test
+        # (required columns, uniqueness, declared quality rules) on the DuckDB file and the Parquet files.
+        Check("datacontract test (build/ci/warehouse)",
+              [python, "-m", "digital_city", "contract", "test", "--release", str(CI_WAREHOUSE / "current")]),
         # Checks run one process at a time, so nothing else holds build/ci's file when mf opens it (read-only anyway).
         Check(
             "metricflow validate-configs (build/ci)",

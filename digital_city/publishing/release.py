@@ -18,6 +18,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -43,6 +44,7 @@ from digital_city.publishing.layout import (
     PARQUET_DIR,
     STAGING_PREFIX,
     Warehouse,
+    read_manifest,
 )
 
 # The oldest storage format DuckDB 1.x readers (and the BI drivers built on them) can open.
@@ -156,17 +158,22 @@ RELEASE_INFO_COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
+def published_relations(relations: list[tuple[str, str]]) -> list[str]:
+    """The marts a release publishes: every table, and a view only when it is a versioned mart's unversioned name
+    (`<name>` over `<name>_v<n>`, macros/latest_version_view.sql); other views in the schema are not marts."""
+    tables = [name for name, kind in relations if kind == "BASE TABLE"]
+    views = [name for name, kind in relations if kind == "VIEW"
+             if any(re.fullmatch(rf"{re.escape(name)}_v\d+", table) for table in tables)]
+    return sorted(tables + views)
+
+
 def mart_tables(database: Path) -> list[MartTable]:
     con = duckdb.connect(str(database), read_only=True)
     try:
-        names = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
-                [MART_SCHEMA],
-            ).fetchall()
-        ]
+        names = published_relations(con.execute(
+            "select table_name, table_type from information_schema.tables where table_schema = ? order by table_name",
+            [MART_SCHEMA],
+        ).fetchall())
         tables = []
         for name in names:
             columns = con.execute(
@@ -281,6 +288,35 @@ def prune(warehouse: Warehouse) -> list[str]:
     return sorted(removed)
 
 
+def compare_with_previous(
+    warehouse: Warehouse, previous: str | None, staging: Path, info: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The release diff; raises ReleaseRejected when a mart loses rows although no seed changed."""
+    from digital_city.publishing import diff as release_diff
+
+    if previous is None or not (warehouse.release_dir(previous) / DATABASE_FILE).is_file():
+        return None
+    before = read_manifest(warehouse.release_dir(previous)) or {}
+    seeds_changed = before.get("seeds_sha256") != info["seeds_sha256"]
+    # A copy: a BI client may hold the live file open read-write, and DuckDB will not attach a file twice.
+    copy = staging / ".previous.duckdb"
+    shutil.copyfile(warehouse.release_dir(previous) / DATABASE_FILE, copy)
+    try:
+        found = release_diff.release_diff(staging / DATABASE_FILE, copy, MART_SCHEMA)
+    finally:
+        copy.unlink(missing_ok=True)
+    result = {"against": previous, "seeds_changed": seeds_changed, **found}
+    losses = release_diff.row_losses(result)
+    if losses and not seeds_changed and not release_diff.row_loss_allowed():
+        raise ReleaseRejected(
+            "marts lose rows although no seed changed (seeds_sha256 equals release "
+            f"{previous}'s), so a model change removed them:\n  " + "\n  ".join(losses) + "\n"
+            "Fix the model, or if the rows should go, build with "
+            f"{release_diff.ALLOW_ROW_LOSS_ENV}=1 (docs/contracts.md)"
+        )
+    return result
+
+
 def disk_full(error: BaseException) -> bool:
     return (isinstance(error, OSError) and error.errno == errno.ENOSPC) or "No space left on device" in str(error)
 
@@ -332,7 +368,9 @@ def publish(
                 raise PublishError(f"no tables in schema {MART_SCHEMA!r} of {work_db}: nothing to publish")
             export_parquet(staging / DATABASE_FILE, tables, staging / PARQUET_DIR)
             (staging / DATA_DOCS_DIR).mkdir()
+            diff = compare_with_previous(warehouse, previous, staging, info)
             manifest = build_manifest(staging, info, tables)
+            manifest["diff"] = diff  # against the release this one replaces (digital_city/publishing/diff.py)
             write_json(staging / MANIFEST_FILE, manifest)
             progress(f"staged release {release_id} ({time.perf_counter() - started:.1f}s)")
             if validate is not None:
@@ -397,5 +435,12 @@ def published_message(done: Published, publish_dir: Path) -> str:
         f"  validation report (Great Expectations Data Docs): {publish_dir / DATA_DOCS_DIR / 'index.html'}\n"
         f"  query it: .venv/bin/duckdb -readonly {publish_dir / DATABASE_FILE} "
         "\"select * from meta.release_info\"\n"
-        f"  roll back: make rollback"
+        f"  roll back: make rollback\n"
+        + "\n".join(diff_summary(done.manifest.get("diff")))
     )
+
+
+def diff_summary(diff: dict[str, Any] | None) -> list[str]:
+    from digital_city.publishing.diff import summary_lines
+
+    return summary_lines(diff)

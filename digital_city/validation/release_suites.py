@@ -70,14 +70,13 @@ class Release:
         return self.con.execute(sql, parameters or []).df()
 
     def database_marts(self) -> list[str]:
-        return [
-            name
-            for (name,) in self.con.execute(
-                "select table_name from information_schema.tables where table_catalog = 'release' "
-                "and table_schema = ? and table_type = 'BASE TABLE' order by 1",
-                [MART_SCHEMA],
-            ).fetchall()
-        ]
+        from digital_city.publishing.release import published_relations
+
+        return published_relations(self.con.execute(
+            "select table_name, table_type from information_schema.tables where table_catalog = 'release' "
+            "and table_schema = ? order by 1",
+            [MART_SCHEMA],
+        ).fetchall())
 
     def has_column(self, mart: str, column: str) -> bool:
         (found,) = self.con.execute(
