@@ -291,6 +291,7 @@ def publish(
     repo: Path,
     validate: Validator | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    inputs_sha256: str | None = None,
 ) -> Published:
     """Stage, validate and switch in a release of `work_db`; raises PublishError with the warehouse untouched."""
     if not work_db.is_file():
@@ -333,6 +334,8 @@ def publish(
             export_parquet(staging / DATABASE_FILE, tables, staging / PARQUET_DIR)
             (staging / DATA_DOCS_DIR).mkdir()
             manifest = build_manifest(staging, info, tables)
+            # What the release was built from: the next `make build` skips its work if that has not changed.
+            manifest["inputs_sha256"] = inputs_sha256
             write_json(staging / MANIFEST_FILE, manifest)
             progress(f"staged release {release_id} ({time.perf_counter() - started:.1f}s)")
             if validate is not None:
