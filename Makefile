@@ -102,7 +102,7 @@ release: install
 # digital_city/tests/test_bad_input.py runs this same entry point.
 build: install
 	@mkdir -p $(dir $(WORK_DB)) build/tmp
-	$(BIN)/python -m digital_city build --work-db $(WORK_DB) --publish-dir $(PUBLISH_DIR)
+	$(BIN)/python -m digital_city build --work-db $(WORK_DB) --publish-dir $(PUBLISH_DIR) $(if $(FORCE),--force)
 
 rollback: install
 	@$(BIN)/python -m digital_city rollback --publish-dir $(PUBLISH_DIR)

@@ -37,6 +37,9 @@ class Options:
     target: str | None = None
     target_path: str | None = None
     warn_error: bool = False
+    force: bool = False
+    # Set by build(): the hash of what this build is made from (digital_city/pipeline/inputs.py).
+    inputs_sha256: str | None = None
 
 
 def dbt_args(options: Options) -> list[str]:
@@ -95,6 +98,7 @@ def publish_step(options: Options) -> int:
             options.project_dir,
             validate=release_validator,
             progress=lambda line: print(line, flush=True),
+            inputs_sha256=options.inputs_sha256,
         )
     except release.PublishError as error:
         print(f"publish failed: {error}", file=sys.stderr)
@@ -135,7 +139,41 @@ def current_release(publish_dir: Path) -> str:
     return f"it still serves release {current}" if current else "nothing is published there yet"
 
 
+def fast_path_release(options: Options) -> str | None:
+    """The live release, if this build would make it again: a full build, outside CI, of the same inputs."""
+    if options.force or options.select or options.exclude or os.environ.get("CI"):
+        return None
+    from digital_city.publishing.layout import Warehouse, read_manifest
+    from digital_city.publishing.release import verify_release
+
+    warehouse = Warehouse(options.publish_dir)
+    current = warehouse.current_id()
+    if current is None or not options.work_db.is_file():
+        return None
+    manifest = read_manifest(warehouse.release_dir(current)) or {}
+    if manifest.get("inputs_sha256") != options.inputs_sha256:
+        return None
+    problems = verify_release(warehouse.release_dir(current))
+    if problems:
+        print(f"release {current} was built from these inputs but fails its checksums ({'; '.join(problems)}): "
+              "building it again", flush=True)
+        return None
+    return current
+
+
 def run_steps(options: Options) -> int:
+    from dataclasses import replace
+
+    from digital_city.pipeline.inputs import inputs_sha256
+
+    options = replace(options, inputs_sha256=inputs_sha256(
+        options.project_dir, [f"target={options.target or ''}", f"warn_error={options.warn_error}"]))
+    unchanged = fast_path_release(options)
+    if unchanged is not None:
+        print(f"nothing changed since release {unchanged} (same seeds, models, macros, tests, code and locks): "
+              f"{options.publish_dir}/ already serves it and its files match their checksums.\n"
+              "`make build FORCE=1` rebuilds anyway; CI always does.")
+        return 0
     options.work_db.parent.mkdir(parents=True, exist_ok=True)
     # profiles.yml spills to build/tmp relative to the working directory.
     (Path.cwd() / "build" / "tmp").mkdir(parents=True, exist_ok=True)
@@ -165,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target")
     parser.add_argument("--target-path")
     parser.add_argument("--warn-error", action="store_true", help="dbt warnings fail the build (as in make test)")
+    parser.add_argument("--force", action="store_true",
+                        help="build even if nothing changed since the live release (CI always builds)")
     args = parser.parse_args(argv)
     return build(
         Options(
@@ -176,5 +216,6 @@ def main(argv: list[str] | None = None) -> int:
             target=args.target,
             target_path=args.target_path,
             warn_error=args.warn_error,
+            force=args.force,
         )
     )

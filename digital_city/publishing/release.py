@@ -327,6 +327,7 @@ def publish(
     repo: Path,
     validate: Validator | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    inputs_sha256: str | None = None,
 ) -> Published:
     """Stage, validate and switch in a release of `work_db`; raises PublishError with the warehouse untouched."""
     if not work_db.is_file():
@@ -371,6 +372,8 @@ def publish(
             diff = compare_with_previous(warehouse, previous, staging, info)
             manifest = build_manifest(staging, info, tables)
             manifest["diff"] = diff  # against the release this one replaces (digital_city/publishing/diff.py)
+            # What the release was built from: the next `make build` skips its work if that has not changed.
+            manifest["inputs_sha256"] = inputs_sha256
             write_json(staging / MANIFEST_FILE, manifest)
             progress(f"staged release {release_id} ({time.perf_counter() - started:.1f}s)")
             if validate is not None:

@@ -66,11 +66,13 @@ def pipeline_env(root: Path) -> dict[str, str]:
 
 
 def run_pipeline(
-    root: Path, *extra: str, publish_dir: Path = PUBLISH_DIR, env: dict[str, str] | None = None
+    root: Path, *extra: str, publish_dir: Path = PUBLISH_DIR, env: dict[str, str] | None = None, force: bool = True
 ) -> subprocess.CompletedProcess[str]:
+    """The pipeline as `make build` runs it; `force` (the default) skips the no-change fast path, so a test that builds
+    twice from the same inputs gets two real builds."""
     command = [sys.executable, "-m", "digital_city", "build", "--work-db", str(WORK_DB), "--publish-dir", str(publish_dir)]
     return subprocess.run(
-        [*command, "--warn-error", *extra],
+        [*command, "--warn-error", *(["--force"] if force else []), *extra],
         cwd=root,
         env={**pipeline_env(root), **(env or {})},
         capture_output=True,

@@ -17,7 +17,7 @@ READERS_DIR = Path("warehouse-readers")
 
 def pipeline(project: BuiltProject, publish_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "digital_city", "build", "--work-db", "build/work/digital_city.duckdb",
-               "--publish-dir", str(publish_dir), *extra]
+               "--publish-dir", str(publish_dir), "--force", *extra]
     return subprocess.run(command, cwd=project.root, env=pipeline_env(project.root),
                           capture_output=True, text=True, check=False)
 
