@@ -46,3 +46,26 @@ def test_threads_used_counts_distinct_worker_threads():
 
     results = {"results": [{"thread_id": "Thread-1"}, {"thread_id": "Thread-2"}, {"thread_id": "Thread-1"}, {}]}
     assert threads_used(results) == 2
+
+
+def test_reference_project_is_written_with_its_declared_node_count(tmp_path):
+    import csv
+
+    from digital_city.bench_reference import CUSTOMERS, ORDERS, write_reference_project
+
+    nodes = write_reference_project(tmp_path / "reference")
+    root = tmp_path / "reference"
+    assert nodes == 3 + 4 + 9
+    assert len(list((root / "models").rglob("*.sql"))) == 4
+    with (root / "seeds" / "orders.csv").open(encoding="utf-8") as rows:
+        orders = list(csv.DictReader(rows))
+    assert len(orders) == ORDERS
+    assert {int(row["customer_id"]) for row in orders} <= set(range(1, CUSTOMERS + 1))
+
+
+def test_step_seconds_reads_the_pipelines_step_lines(tmp_path):
+    from digital_city.bench import step_seconds
+
+    log = tmp_path / "build.log"
+    log.write_text("=== seed check\n--- seed check ok (1.6s)\nnoise --- x ok (9s)\n--- dbt build ok (22.7s)\n")
+    assert step_seconds(log) == {"seed check": 1.6, "dbt build": 22.7}

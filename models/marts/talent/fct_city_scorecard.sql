@@ -49,21 +49,9 @@ select
     report_cities_coded.visitor_growth_pct,
     report_cities_coded.tourism_revenue_growth_pct,
     report_cities_coded.population_growth_pct,
-    -- Whole persons (version 2): a fraction would be a misread figure, so it stops the build instead of rounding.
-    case
-        when report_cities_coded.population_increase_persons is null then null
-        when report_cities_coded.population_increase_persons = trunc(report_cities_coded.population_increase_persons)
-            then cast(report_cities_coded.population_increase_persons as bigint)
-        else error('fct_city_scorecard.population_increase_persons is not a whole number of persons')
-    end as population_increase_persons,
-    case
-        when report_cities_coded.high_edu_population_increase_persons is null then null
-        when
-            report_cities_coded.high_edu_population_increase_persons
-            = trunc(report_cities_coded.high_edu_population_increase_persons)
-            then cast(report_cities_coded.high_edu_population_increase_persons as bigint)
-        else error('fct_city_scorecard.high_edu_population_increase_persons is not a whole number of persons')
-    end as high_edu_population_increase_persons,
+    -- Whole persons (version 2); a fraction stops the build at int_report_cities_summarised's test, before this cast.
+    cast(report_cities_coded.population_increase_persons as bigint) as population_increase_persons,
+    cast(report_cities_coded.high_edu_population_increase_persons as bigint) as high_edu_population_increase_persons,
     report_cities_coded.brand_heat_growth_multiple,
     broadband_memberships.city_code is not null as is_broadband_china_member,
     coalesce(broadband_memberships.broadband_china_batch_count, 0) as broadband_china_batch_count,
