@@ -66,7 +66,9 @@ def checks() -> list[Check]:
             [str(BIN / "sqlfluff"), "lint", "models", "analyses", "tests", "--processes", "2"],
             extra_env=(("PYTHONWARNINGS", "ignore::UserWarning:multiprocessing.resource_tracker"),),
         ),
-        Check("pytest", [python, "-m", "pytest", "-q"]),
+        # One worker per core, each test file whole on one worker (files share module fixtures: a PostgreSQL
+        # cluster, a Superset server); the slowest tests are listed so the next speed-up starts from a measurement.
+        Check("pytest", [python, "-m", "pytest", "-q", "-n", "auto", "--dist", "loadfile", "--durations", "15"]),
     ]
 
 
