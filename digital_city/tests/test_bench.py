@@ -69,3 +69,14 @@ def test_step_seconds_reads_the_pipelines_step_lines(tmp_path):
     log = tmp_path / "build.log"
     log.write_text("=== seed check\n--- seed check ok (1.6s)\nnoise --- x ok (9s)\n--- dbt build ok (22.7s)\n")
     assert step_seconds(log) == {"seed check": 1.6, "dbt build": 22.7}
+
+
+def test_seconds_by_kind_sums_execution_time_per_node_kind():
+    from digital_city.bench import seconds_by_kind
+
+    results = {"results": [
+        {"unique_id": "model.p.a", "execution_time": 0.5},
+        {"unique_id": "model.p.b", "execution_time": 0.25},
+        {"unique_id": "test.p.c", "execution_time": 0.125},
+    ]}
+    assert seconds_by_kind(results) == {"model": 0.75, "test": 0.125}
