@@ -93,3 +93,21 @@ def test_ci_force_selections_and_edits_always_build(built_project: BuiltProject,
         assert fast_path_release(options_for(built_project)) is None, "no work database: build again"
     finally:
         os.rename(moved, work_db)
+
+
+def test_a_release_whose_files_no_longer_match_is_built_again(built_project: BuiltProject,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    warehouse = Warehouse(built_project.publish_dir)
+    live = warehouse.current_id()
+    assert live is not None and fast_path_release(options_for(built_project)) == live
+    parquet = sorted((warehouse.release_dir(live) / "parquet").glob("*.parquet"))[0]
+    original, mode = parquet.read_bytes(), parquet.stat().st_mode
+    parquet.chmod(0o644)
+    try:
+        parquet.write_bytes(original + b"tampered")
+        assert fast_path_release(options_for(built_project)) is None
+    finally:
+        parquet.write_bytes(original)
+        parquet.chmod(mode)
+    assert fast_path_release(options_for(built_project)) == live
