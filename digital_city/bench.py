@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -78,11 +77,6 @@ def threads_used(run_results: dict[str, Any]) -> int:
 def result_statuses(run_results: dict) -> Counter[str]:
     """How many executed nodes ended in each status (success, pass, error, fail, skipped, ...)."""
     return Counter(str(result.get("status")) for result in run_results.get("results", []))
-
-
-def max_rss_mib() -> float:
-    """Largest resident set of any child process waited for so far; Linux reports ru_maxrss in KiB."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def markdown_table(figures: list[Figure]) -> str:
@@ -210,7 +204,6 @@ def main(argv: list[str] | None = None) -> int:
             for log in sorted(scratch.glob("*.log")):
                 print(f"--- {log.name}\n" + log.read_text(encoding="utf-8")[-3000:], file=sys.stderr)
             return 1
-    figures.append(Figure("peak memory of any child process", f"{max_rss_mib():.0f} MiB", "RUSAGE_CHILDREN ru_maxrss"))
     load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("dbt-core", "dbt-duckdb", "duckdb"))
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {versions}, "

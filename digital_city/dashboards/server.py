@@ -27,6 +27,7 @@ from pathlib import Path
 
 import requests
 
+from digital_city.local_servers import HOST, free_port, write_private
 from digital_city.project import ROOT
 
 SUPERSET_VENV = ROOT / ".venv-superset"
@@ -35,7 +36,6 @@ DEFAULT_HOME = ROOT / "build" / "superset"
 # Superset's own default is 8088; a different one leaves room for a Superset the user already runs.
 DEFAULT_PORT = 8188
 ADMIN_USER = "admin"
-HOST = "127.0.0.1"
 
 CONFIG = '''\
 """Superset configuration of this instance, written by digital_city/dashboards/server.py on every start.
@@ -63,23 +63,10 @@ class SupersetError(RuntimeError):
     """Something the user can act on; the command line prints it without a traceback."""
 
 
-def write_private(path: Path, text: str) -> None:
-    """Create `path` readable by its owner only; the mode is set at creation, so no other user can ever read it."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text + "\n")
-
-
 def port_in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.settimeout(0.5)
         return probe.connect_ex((HOST, port)) == 0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 def pid_alive(pid: int) -> bool:

@@ -30,12 +30,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from digital_city.local_servers import HOST, free_port, write_private
 from digital_city.project import ROOT
 
 PG_BIN = Path(os.environ.get("DIGITAL_CITY_PG_BIN", "/usr/lib/postgresql/15/bin"))
 DEFAULT_HOME = ROOT / "build" / "postgres"
 DEFAULT_PORT = 55432
-HOST = "127.0.0.1"
 DATABASE = "digital_city"
 OWNER = "digital_city_owner"
 READER = "bi_reader"
@@ -48,13 +48,6 @@ class PostgresError(RuntimeError):
     """Something the user can act on; the command line prints it without a traceback."""
 
 
-def write_private(path: Path, text: str) -> None:
-    """Create `path` readable by its owner only; the mode is set at creation."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text + "\n")
-
-
 def port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -63,12 +56,6 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
         return True
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 def server_user() -> str:
