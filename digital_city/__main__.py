@@ -21,8 +21,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rollback": ("digital_city.publishing.rollback:rollback_main", "switch back to the previous release (make rollback)"),
     "validate": ("digital_city.validation.expectations", "run the Great Expectations suites on a warehouse file"),
     "mf": ("digital_city.semantic_layer", "run MetricFlow against a chosen target path and database"),
-    "seed-catalog": ("digital_city.checks.seed_catalog", "check (or --write) the seed table in docs/seeds.md"),
-    "claim-table": ("digital_city.checks.claim_table", "print (or --write) README.md's claim table from a built warehouse"),
     "docs": ("digital_city.presentation.docs_site", "dbt docs as one offline HTML file (make docs)"),
     "report": ("digital_city.presentation.report", "the visual report from the published warehouse (make report)"),
     "dashboards": ("digital_city.dashboards.command", "serve the Superset dashboards on 127.0.0.1 (make dashboards)"),
