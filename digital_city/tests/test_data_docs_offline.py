@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from playwright.sync_api import BrowserContext, Page, Route, sync_playwright
 
 from digital_city.project import ROOT
 from digital_city.validation import data_docs
-from digital_city.validation.data_docs import Loads, OfflineError, make_offline
+from digital_city.validation.data_docs import OfflineError, make_offline
 
 OUT_DIR = ROOT / "build" / "data_docs"
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
@@ -136,6 +137,30 @@ def offline_site(rendered_site: Path, tmp_path_factory: pytest.TempPathFactory) 
 def validation_page(site: Path) -> Path:
     (page,) = site.glob("validations/**/*.html")
     return page
+
+
+class Loads(HTMLParser):
+    """What a page asks the browser to fetch: src/href of every tag but <a>, and url() in styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self._style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._style = tag == "style"
+        for name, value in attrs:
+            if value and (name in {"src", "href"} and tag != "a"):
+                self.urls.append(value)
+            if value and name == "style":
+                self.urls += re.findall(r"""url\(\s*['"]?([^'")]+)""", value)
+
+    def handle_data(self, data: str) -> None:
+        if self._style:
+            self.urls += re.findall(r"""url\(\s*['"]?([^'")]+)""", data)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._style = False
 
 
 def loads(page: Path) -> list[str]:

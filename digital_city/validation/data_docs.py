@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 from digital_city.vega_runtime import runtime
@@ -59,6 +58,8 @@ CDN: dict[str, str | None] = {
 COMPANIONS = ("@fortawesome/fontawesome-free/webfonts",)
 TAG = re.compile(r"<(?:script|link)\b[^>]*>(?:\s*</script>)?", re.IGNORECASE)
 ADDRESS = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+# What a page asks the browser to fetch: src or href of any tag but <a>, and url() in styles.
+LOADS = re.compile(r"""<(?!a\b)\w+[^>]*?\s(?:src|href)\s*=\s*["']([^"']+)["']|url\(\s*['"]?([^'")]+)""", re.IGNORECASE)
 INTEGRITY = re.compile(r"""\s+(integrity|crossorigin)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 
 
@@ -109,27 +110,6 @@ def localise(page: Path, site: Path, text: str) -> str:
     return text
 
 
-class Loads(HTMLParser):
-    """What a page asks the browser to fetch: src and href of every tag but <a>, and url() in styles."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-        self.in_style = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.in_style = tag == "style"
-        self.urls += [v for k, v in attrs if v and k in {"src", "href"} and tag != "a"]
-        self.urls += [u for k, v in attrs if v and k == "style" for u in re.findall(r"""url\(\s*['"]?([^'")]+)""", v)]
-
-    def handle_data(self, data: str) -> None:
-        if self.in_style:
-            self.urls += re.findall(r"""url\(\s*['"]?([^'")]+)""", data)
-
-    def handle_endtag(self, tag: str) -> None:
-        self.in_style = False
-
-
 def make_offline(site_dir: Path, assets: Path = ASSETS) -> None:
     """Make a rendered Data Docs site open with no network; raise OfflineError naming anything still external.
     Safe to run again on a site it already rewrote."""
@@ -151,14 +131,11 @@ def make_offline(site_dir: Path, assets: Path = ASSETS) -> None:
         offline = localise(path, site, text)
         if offline != text:
             path.write_text(offline, encoding="utf-8")
-        if path.suffix == ".html":
-            loads = Loads()
-            loads.feed(offline)
-            for url in loads.urls:
-                if re.match(r"(https?:)?//", url):
-                    problems.append(f"{path.relative_to(site)}: loads {url}")
-                elif not url.startswith(("data:", "#")) and not (path.parent / url.split("?")[0]).is_file():
-                    problems.append(f"{path.relative_to(site)}: points at a missing file: {url}")
+        for url in [tag or css for tag, css in LOADS.findall(offline)] if path.suffix == ".html" else []:
+            if re.match(r"(https?:)?//", url):
+                problems.append(f"{path.relative_to(site)}: loads {url}")
+            elif not url.startswith(("data:", "#")) and not (path.parent / url.split("?")[0]).is_file():
+                problems.append(f"{path.relative_to(site)}: points at a missing file: {url}")
     if problems:
         raise OfflineError(f"{len(problems)} address(es) in {site} still need the network or a missing file:\n  "
                            + "\n  ".join(problems))
