@@ -25,6 +25,8 @@ figures as (
     select
         'report_headline_figures' as source_seed,
         headline_figure_key as source_key,
+        'value' as figure_kind,
+        '' as key_suffix,
         cast(null as varchar) as subject_zh,
         cast(null as varchar) as subject_en,
         label_zh as metric_zh,
@@ -45,6 +47,8 @@ figures as (
     select
         'report_market_figures' as source_seed,
         market_figure_key as source_key,
+        'value' as figure_kind,
+        '' as key_suffix,
         null as subject_zh,
         null as subject_en,
         label_zh as metric_zh,
@@ -65,6 +69,8 @@ figures as (
     select
         'report_global_city_cases' as source_seed,
         case_metric_key as source_key,
+        'value' as figure_kind,
+        '' as key_suffix,
         city_zh as subject_zh,
         city_en as subject_en,
         metric_zh,
@@ -85,6 +91,8 @@ figures as (
     select
         'report_pilot_programs' as source_seed,
         program_key as source_key,
+        'value' as figure_kind,
+        '' as key_suffix,
         program_name_zh as subject_zh,
         program_name_en as subject_en,
         '入选数量' as metric_zh,
@@ -104,7 +112,7 @@ figures as (
 )
 
 select
-    figures.source_seed || ':' || figures.source_key as figure_key,
+    figures.source_seed || ':' || figures.source_key || figures.key_suffix as figure_key,
     'smart_city' as figure_theme,
     figures.*,
     qualifier_labels.qualifier_zh,

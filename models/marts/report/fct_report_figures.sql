@@ -21,6 +21,7 @@ carriers as (
 select
     figures.figure_key,
     figures.figure_theme,
+    figures.figure_kind,
     figures.source_seed,
     figures.source_key,
     figures.subject_zh,
