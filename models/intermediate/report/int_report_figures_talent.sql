@@ -33,6 +33,33 @@ cohort_readings as (
     select * from {{ ref('lkp_printed_cohort') }}
 ),
 
+-- The birth cohorts printed beside a generation (80/90后) or a founder (80后).
+printed_cohorts as (
+    select
+        'report_generations' as source_seed,
+        generation_key as source_key,
+        generation_zh as subject_zh,
+        generation_en as subject_en,
+        cohort_raw,
+        report_section,
+        quote_zh,
+        cited_source
+    from generations
+    where cohort_raw is not null
+    union all
+    select
+        'report_young_founders' as source_seed,
+        founder_key as source_key,
+        founder_zh as subject_zh,
+        founder_en as subject_en,
+        cohort_raw,
+        report_section,
+        quote_zh,
+        cited_source
+    from young_founders
+    where cohort_raw is not null
+),
+
 -- A survey's sample size is printed in the footnotes of several pages; the catalogue holds it once, at the first
 -- finding (by key) that cites it.
 survey_sample_sizes as (
@@ -232,52 +259,27 @@ figures as (
     where population_age_low is not null or population_age_high is not null
     union all
     select
-        'report_generations' as source_seed,
-        generations.generation_key as source_key,
+        printed_cohorts.source_seed,
+        printed_cohorts.source_key,
         'birth_cohort' as figure_kind,
         ':birth_cohort' as key_suffix,
-        generations.generation_zh as subject_zh,
-        generations.generation_en as subject_en,
+        printed_cohorts.subject_zh,
+        printed_cohorts.subject_en,
         '出生年代' as metric_zh,
         'Birth cohort (printed), as birth years' as metric_en,
-        generations.cohort_raw as value_raw,
+        printed_cohorts.cohort_raw as value_raw,
         'exact' as qualifier,
         null as value,  -- noqa: RF04
         cohort_readings.cohort_birth_year_low as value_low,
         cohort_readings.cohort_birth_year_high as value_high,
         'year' as unit,
         null as figure_year,
-        generations.report_section,
-        generations.quote_zh,
-        generations.cited_source
-    from generations
+        printed_cohorts.report_section,
+        printed_cohorts.quote_zh,
+        printed_cohorts.cited_source
+    from printed_cohorts
     left join cohort_readings
-        on generations.cohort_raw = cohort_readings.cohort_raw
-    where generations.cohort_raw is not null
-    union all
-    select
-        'report_young_founders' as source_seed,
-        young_founders.founder_key as source_key,
-        'birth_cohort' as figure_kind,
-        ':birth_cohort' as key_suffix,
-        young_founders.founder_zh as subject_zh,
-        young_founders.founder_en as subject_en,
-        '出生年代' as metric_zh,
-        'Birth cohort (printed), as birth years' as metric_en,
-        young_founders.cohort_raw as value_raw,
-        'exact' as qualifier,
-        null as value,  -- noqa: RF04
-        cohort_readings.cohort_birth_year_low as value_low,
-        cohort_readings.cohort_birth_year_high as value_high,
-        'year' as unit,
-        null as figure_year,
-        young_founders.report_section,
-        young_founders.quote_zh,
-        young_founders.cited_source
-    from young_founders
-    left join cohort_readings
-        on young_founders.cohort_raw = cohort_readings.cohort_raw
-    where young_founders.cohort_raw is not null
+        on printed_cohorts.cohort_raw = cohort_readings.cohort_raw
 )
 
 -- A seed row's first figure (the first kind in its meta.figure_columns) keeps the key <seed>:<row key>; a further
