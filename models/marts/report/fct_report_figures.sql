@@ -8,10 +8,16 @@ talent as (
     select * from {{ ref('int_report_figures_talent') }}
 ),
 
+talent_survey as (
+    select * from {{ ref('int_report_figures_talent_survey') }}
+),
+
 figures as (
     select * from smart_city
     union all
     select * from talent
+    union all
+    select * from talent_survey
 ),
 
 carriers as (
