@@ -23,10 +23,10 @@ qualifier_labels as (
 
 figures as (
     select
-        'report_headline_figures' as source_seed,
-        headline_figure_key as source_key,
         'value' as figure_kind,
         '' as key_suffix,
+        'report_headline_figures' as source_seed,
+        headline_figure_key as source_key,
         cast(null as varchar) as subject_zh,
         cast(null as varchar) as subject_en,
         label_zh as metric_zh,
@@ -45,10 +45,10 @@ figures as (
     where value is not null
     union all
     select
-        'report_market_figures' as source_seed,
-        market_figure_key as source_key,
         'value' as figure_kind,
         '' as key_suffix,
+        'report_market_figures' as source_seed,
+        market_figure_key as source_key,
         null as subject_zh,
         null as subject_en,
         label_zh as metric_zh,
@@ -67,10 +67,10 @@ figures as (
     where value is not null
     union all
     select
-        'report_global_city_cases' as source_seed,
-        case_metric_key as source_key,
         'value' as figure_kind,
         '' as key_suffix,
+        'report_global_city_cases' as source_seed,
+        case_metric_key as source_key,
         city_zh as subject_zh,
         city_en as subject_en,
         metric_zh,
@@ -89,10 +89,10 @@ figures as (
     where value is not null or value_low is not null or value_high is not null
     union all
     select
-        'report_pilot_programs' as source_seed,
-        program_key as source_key,
         'value' as figure_kind,
         '' as key_suffix,
+        'report_pilot_programs' as source_seed,
+        program_key as source_key,
         program_name_zh as subject_zh,
         program_name_en as subject_en,
         '入选数量' as metric_zh,

@@ -61,10 +61,10 @@ qualifier_labels as (
 
 figures as (
     select
-        'report_city_campaigns' as source_seed,
-        campaign_metric_key as source_key,
         'value' as figure_kind,
         '' as key_suffix,
+        'report_city_campaigns' as source_seed,
+        campaign_metric_key as source_key,
         city_zh as subject_zh,
         city_en as subject_en,
         metric_zh,
@@ -83,10 +83,10 @@ figures as (
     where value is not null or value_low is not null or value_high is not null
     union all
     select
-        'report_survey_findings' as source_seed,
-        finding_key as source_key,
         'value' as figure_kind,
         '' as key_suffix,
+        'report_survey_findings' as source_seed,
+        finding_key as source_key,
         population_zh as subject_zh,
         population_en as subject_en,
         label_zh as metric_zh,
@@ -105,10 +105,10 @@ figures as (
     where value is not null or value_low is not null or value_high is not null
     union all
     select
-        'report_talent_context_figures' as source_seed,
-        context_figure_key as source_key,
         'value' as figure_kind,
         '' as key_suffix,
+        'report_talent_context_figures' as source_seed,
+        context_figure_key as source_key,
         null as subject_zh,
         null as subject_en,
         label_zh as metric_zh,
@@ -127,10 +127,10 @@ figures as (
     where value is not null or value_low is not null or value_high is not null
     union all
     select
-        'report_generations' as source_seed,
-        generation_key as source_key,
         'age_group' as figure_kind,
         '' as key_suffix,
+        'report_generations' as source_seed,
+        generation_key as source_key,
         generation_zh as subject_zh,
         generation_en as subject_en,
         '年龄' as metric_zh,
@@ -149,10 +149,10 @@ figures as (
     where age_low is not null or age_high is not null
     union all
     select
-        'report_young_founders' as source_seed,
-        founder_key as source_key,
         'value' as figure_kind,
         '' as key_suffix,
+        'report_young_founders' as source_seed,
+        founder_key as source_key,
         founder_zh as subject_zh,
         founder_en as subject_en,
         '创业年龄' as metric_zh,
@@ -171,10 +171,10 @@ figures as (
     where founding_age is not null
     union all
     select
-        printed_cohorts.source_seed,
-        printed_cohorts.source_key,
         'birth_cohort' as figure_kind,
         ':birth_cohort' as key_suffix,
+        printed_cohorts.source_seed,
+        printed_cohorts.source_key,
         printed_cohorts.subject_zh,
         printed_cohorts.subject_en,
         '出生年代' as metric_zh,

@@ -28,10 +28,10 @@ qualifier_labels as (
 
 figures as (
     select
-        'report_survey_rank_items' as source_seed,
-        rank_item_key as source_key,
         'rank' as figure_kind,
         '' as key_suffix,
+        'report_survey_rank_items' as source_seed,
+        rank_item_key as source_key,
         item_zh as subject_zh,
         item_en as subject_en,
         table_title_zh || '（' || generation_zh || '）' as metric_zh,
@@ -53,10 +53,10 @@ figures as (
     where item_rank is not null
     union all
     select
-        'report_survey_findings' as source_seed,
-        finding_key as source_key,
         'sample_size' as figure_kind,
         ':sample_size' as key_suffix,
+        'report_survey_findings' as source_seed,
+        finding_key as source_key,
         survey_name_zh as subject_zh,
         null as subject_en,
         '样本量' as metric_zh,
@@ -76,10 +76,10 @@ figures as (
     where citing_order = 1
     union all
     select
-        'report_survey_findings' as source_seed,
-        finding_key as source_key,
         'age_group' as figure_kind,
         ':age_group' as key_suffix,
+        'report_survey_findings' as source_seed,
+        finding_key as source_key,
         population_zh as subject_zh,
         population_en as subject_en,
         '调研人群年龄' as metric_zh,
