@@ -29,6 +29,7 @@ from digital_city.contracts.interface import (
     next_version,
     normalise_type,
 )
+from digital_city.contracts.exposures import exposure_reads, moved_under_readers
 from digital_city.project import ROOT
 
 CONTRACT_VENV = ".venv-contract"
@@ -60,8 +61,12 @@ def report(comparison: Comparison, contract: Path) -> str:
         lines += [f"  - {line}" for line in comparison.breaking]
         marts = sorted({re.split(r"[.:]", line, maxsplit=1)[0] for line in comparison.breaking})
         lines.append(f"Undo the change, or {how_to_version(marts)}.")
+    if comparison.unpinned:
+        lines.append("a new latest version would change under the users of these exposures, which read the "
+                     "unversioned name:")
+        lines += [f"  - {line}" for line in comparison.unpinned]
     pending = comparison.versioned + comparison.additive
-    if pending and not comparison.breaking:
+    if pending and not comparison.breaking and not comparison.unpinned:
         lines.append(f"the project's public interface differs from {contract} (no breaking change):")
         lines += [f"  - {line}" for line in pending]
         lines.append("run `make release` to publish the new interface")
@@ -72,8 +77,10 @@ def check_main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     contract = args.project_dir / args.contract
     committed = load(contract)
-    project = interface_from_manifest(load_manifest(project_manifest(args)), version=committed.get("version", "1.0.0"))
+    manifest = load_manifest(project_manifest(args))
+    project = interface_from_manifest(manifest, version=committed.get("version", "1.0.0"))
     comparison = compare(committed, project)
+    comparison.unpinned = moved_under_readers(committed, project, exposure_reads(manifest, args.project_dir))
     if comparison.same:
         print(f"contract check: the project matches {args.contract} ({len(project['schema'])} relations, "
               f"version {committed.get('version')}) in {time.perf_counter() - started:.1f}s")
@@ -89,7 +96,8 @@ def release_main(args: argparse.Namespace) -> int:
     project = interface_from_manifest(manifest, version=(committed or {}).get("version", "1.0.0"))
     if committed is not None:
         comparison = compare(committed, project)
-        if comparison.breaking:
+        comparison.unpinned = moved_under_readers(committed, project, exposure_reads(manifest, args.project_dir))
+        if comparison.breaking or comparison.unpinned:
             print(f"make release refused: {report(comparison, args.contract)}", file=sys.stderr)
             return 1
         if comparison.same:

@@ -49,7 +49,7 @@ QUERIES: dict[str, str] = {
     "campaigns": "select * from marts.fct_city_campaigns order by campaign_metric_key",
     "province_coverage": "select * from marts.fct_province_pilot_coverage "
     "where program_key like 'broadband_china_%' order by program_key, province_code",
-    "membership_sources": "select distinct program_key, source_url from marts.fct_city_pilot_membership "
+    "membership_sources": "select distinct program_key, source_url from marts.fct_city_pilot_membership_v2 "
     "where program_key like 'broadband_china_%' order by program_key, source_url",
     "claim_checks": "select * from marts.fct_report_claim_checks order by claim_order",
 }

@@ -38,7 +38,7 @@ def parsed_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("contract-base")
     for name in PROJECT_FILES:
         shutil.copy2(ROOT / name, root / name)
-    for name in PROJECT_DIRS:
+    for name in (*PROJECT_DIRS, "dashboards"):  # the check reads the Superset assets the exposures name
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     done = contract(root, "check")
     assert done.returncode == 0, f"the unchanged project must match its committed contract:\n{done.stdout}{done.stderr}"
@@ -160,3 +160,54 @@ def test_a_mart_that_leaves_the_public_interface_is_breaking(project: Path) -> N
     done = contract(project, "check")
     assert done.returncode == 1
     assert "fct_global_city_cases: the mart is no longer published" in done.stderr
+
+
+SCORECARD_YML = Path("models/marts/talent/fct_city_scorecard.yml")
+SCORECARD_DATASET = Path("dashboards/superset/datasets/digital_city/fct_city_scorecard_v2.yaml")
+EXPOSURES = Path("models/marts/_exposures.yml")
+
+
+def ship_scorecard_v3(root: Path) -> None:
+    """A new latest version of fct_city_scorecard (the same columns as v2): marts.fct_city_scorecard moves to v3."""
+    (root / SCORECARD_YML.parent / "fct_city_scorecard_v3.sql").write_text(
+        "select * from {{ ref('fct_city_scorecard', v=2) }}\n", encoding="utf-8")
+    document = yaml.safe_load((root / SCORECARD_YML).read_text(encoding="utf-8"))
+    model = document["models"][0]
+    v2 = next(v for v in model["versions"] if v["v"] == 2)
+    model["latest_version"] = 3
+    model["versions"].insert(0, {"v": 3, "defined_in": "fct_city_scorecard_v3", "columns": v2["columns"]})
+    (root / SCORECARD_YML).write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_new_latest_version_passes_when_every_exposure_pins_its_version(project: Path) -> None:
+    ship_scorecard_v3(project)
+    done = contract(project, "check")
+    assert done.returncode == 1, "a new version changes the interface: the file must be released"
+    assert "would change under" not in done.stderr and "breaking change to" not in done.stderr, done.stderr
+    assert "fct_city_scorecard_v3: new mart" in done.stderr and "run `make release`" in done.stderr
+    released = contract(project, "release")
+    assert released.returncode == 0, released.stderr
+    assert contract(project, "check").returncode == 0
+
+
+@pytest.mark.parametrize("unpinned", ["superset dataset", "exposure ref"])
+def test_a_new_latest_version_under_an_exposure_that_reads_the_unversioned_name_fails(project: Path, unpinned: str) -> None:
+    """The talent dashboard reads marts.fct_city_scorecard, through its Superset dataset or its exposure's ref:
+    a new latest version would change it under its users, so check and release refuse and say what to pin."""
+    if unpinned == "superset dataset":
+        path, old, new = project / SCORECARD_DATASET, "table_name: fct_city_scorecard_v2", "table_name: fct_city_scorecard"
+    else:
+        path, old, new = project / EXPOSURES, "ref('fct_city_scorecard', v=2)", "ref('fct_city_scorecard')"
+    assert old in path.read_text(encoding="utf-8"), f"{path} no longer pins fct_city_scorecard: update this test"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    assert contract(project, "check").returncode == 0, "reading the unversioned name is allowed while it stays put"
+
+    ship_scorecard_v3(project)
+    done = contract(project, "check")
+    assert done.returncode == 1
+    where = "dashboards/superset/dashboards/talent-attraction.yaml"
+    assert (f"fct_city_scorecard: now points at fct_city_scorecard_v3, and exposure talent_attraction_dashboard "
+            f"({where}) reads the unversioned name: pin it to marts.fct_city_scorecard_v2") in done.stderr, done.stderr
+    assert "run `make release`" not in done.stderr
+    refused = contract(project, "release")
+    assert refused.returncode == 1 and "make release refused" in refused.stderr, refused.stdout + refused.stderr

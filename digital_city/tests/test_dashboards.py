@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -173,7 +174,11 @@ EXPECTED: dict[str, list[Expect]] = {
     "broadband_china_pilot_coverage_by_province_prefectures_with_a_member": [
         Expect(
             MF,
-            MetricQuery(["pilot_member_prefectures"], ["city__province_name_zh"]),
+            MetricQuery(
+                ["pilot_member_prefectures"],
+                ["city__province_name_zh"],
+                where=["{{ Dimension('pilot_program__program_family') }} = 'broadband'"],
+            ),
             chart_x="province_name_zh",
             to_cells=lambda rows: series(rows, "city__province_name_zh", metric_columns("pilot_member_prefectures")),
         ),
@@ -182,7 +187,8 @@ EXPECTED: dict[str, list[Expect]] = {
         Expect(
             MART,
             mart_sql="select designation_year, program_name_zh, entity_name, entity_type_zh, city_name_zh, "
-            "province_name_zh, mapping_type_zh from marts.fct_city_pilot_membership",
+            "province_name_zh, mapping_type_zh from marts.fct_city_pilot_membership_v2 "
+            "where program_key like 'broadband_china_%'",
             table_columns=["designation_year", "program_name_zh", "entity_name", "entity_type_zh", "city_name_zh", "province_name_zh", "mapping_type_zh"],
         ),
     ],
@@ -239,7 +245,7 @@ EXPECTED: dict[str, list[Expect]] = {
             MART,
             mart_sql="select city_zh, city_en, province_name_zh, mention_role, population_2020, campaign_count, "
             "max_plays_raw, max_reach_raw, max_exposure_raw, visitor_growth_pct, is_broadband_china_member, "
-            "broadband_china_years, has_talent_policy, talent_policy_year from marts.fct_city_scorecard",
+            "broadband_china_years, has_talent_policy, talent_policy_year from marts.fct_city_scorecard_v2",
             table_columns=[
                 "city_zh", "city_en", "province_name_zh", "mention_role", "population_2020", "campaign_count",
                 "max_plays_raw", "max_reach_raw", "max_exposure_raw", "visitor_growth_pct", "is_broadband_china_member",
@@ -293,6 +299,89 @@ def differences(expect: Expect, answer: Rows, result: dict[str, Any]) -> list[st
     problems += [f"{key}: chart {got[key]}, warehouse has nothing" for key in sorted(got.keys() - want.keys(), key=repr)]
     problems += [f"{key}: chart {got[key]} != warehouse {want[key]}" for key in sorted(want.keys() & got.keys(), key=repr) if not close(got[key], want[key])]
     return problems[:8]
+
+
+# -- chart titles against the rows each chart shows ----------------------------------------------------------------
+
+TITLE_YEARS = re.compile(r"(?<!\d)(20\d\d)(?:\s*[-–]\s*(20\d\d))?(?!\d)")
+FILTER_SQL = {"IN": "in", "NOT IN": "not in", "==": "=", "!=": "<>", "LIKE": "like"}
+
+
+def chart_rows_sql(chart: dict[str, Any], table: str) -> tuple[str, list[Any]]:
+    """The rows a chart lists or aggregates: its dataset's table under the chart's own saved filters."""
+    queries = json.loads(chart["query_context"])["queries"]
+    filters = queries[0]["filters"]
+    assert all(q["filters"] == filters for q in queries), "the chart's queries filter different rows"
+    assert not any((q.get("extras") or {}).get("where") for q in queries), "free-SQL filters are not checked here"
+    clauses, values = [], []
+    for f in filters:
+        operator = FILTER_SQL[f["op"]]
+        if isinstance(f["val"], list):
+            clauses.append(f'"{f["col"]}" {operator} ({", ".join("?" for _ in f["val"])})')
+            values += f["val"]
+        else:
+            clauses.append(f'"{f["col"]}" {operator} ?')
+            values.append(f["val"])
+    where = f" where {' and '.join(clauses)}" if clauses else ""
+    return (f"select rows.designation_year, programs.program_family_zh, programs.program_family_en "
+            f"from (select * from marts.{table}{where}) as rows "
+            f"join marts.dim_pilot_program as programs on rows.program_key = programs.program_key"), values
+
+
+def title_problems(title: str, rows: list[tuple[Any, ...]], families: list[tuple[str, str]]) -> list[str]:
+    """What a chart's title says about years and programme families that its rows (year, family_zh, family_en) do not."""
+    problems = []
+    for match in TITLE_YEARS.finditer(title):
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        shown = (min(r[0] for r in rows), max(r[0] for r in rows)) if rows else None
+        if shown != (first, last):
+            problems.append(f"title says {match.group(0)}, the rows span {shown[0]}-{shown[1]}" if shown else
+                            f"title says {match.group(0)}, the chart shows no rows")
+    named = {(zh, en) for zh, en in families if zh in title or en in title}
+    shown_families = {(r[1], r[2]) for r in rows}
+    if named and named != shown_families:
+        problems.append(f"title names {sorted(en for _, en in named)}, the rows are of {sorted(en for _, en in shown_families)}")
+    return problems
+
+
+def test_title_problems_sees_a_wrong_year_span_and_a_programme_the_title_leaves_out():
+    families = [("宽带中国", "Broadband China"), ("智慧城市", "Smart city")]
+    broadband = [(2014, "宽带中国", "Broadband China"), (2016, "宽带中国", "Broadband China")]
+    assert title_problems("名单 · Members (Broadband China, 2014-2016)", broadband, families) == []
+    assert title_problems("名单 · Members (Broadband China, 2014-2016)", [*broadband, (2013, "智慧城市", "Smart city")],
+                          families) == [
+        "title says 2014-2016, the rows span 2013-2016",
+        "title names ['Broadband China'], the rows are of ['Broadband China', 'Smart city']",
+    ]
+    assert title_problems("试点 · Pilots, 2013", broadband, families) == ["title says 2013, the rows span 2014-2016"]
+
+
+def test_every_chart_title_names_the_years_and_programmes_of_the_rows_it_shows(tmp_path: Path, request: pytest.FixtureRequest):
+    """A title's years (2014-2016) are the span of designation_year in the rows the chart shows, and the programme
+    families it names (Broadband China) are those rows' families: the rows are the dataset's table under the chart's
+    saved filters, read from the published warehouse."""
+    import duckdb
+
+    warehouse, _ = published_warehouse(tmp_path, request)
+    assets = bundle.load()
+    datasets = {d["uuid"]: d for d in assets["datasets"].values()}
+    checked, problems = [], []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        families = con.execute("select distinct program_family_zh, program_family_en from marts.dim_pilot_program").fetchall()
+        for path, chart in sorted(assets["charts"].items()):
+            title, dataset = chart["slice_name"], datasets[chart["dataset_uuid"]]
+            # Programme families are named only over programme rows (智慧城市 is also the report's general subject).
+            if not {"program_key", "designation_year"} <= {c["column_name"] for c in dataset["columns"]}:
+                assert not TITLE_YEARS.search(title), f"{path}: the title names years its rows cannot be checked for"
+                continue
+            statement, values = chart_rows_sql(chart, dataset["table_name"])
+            rows = con.execute(statement, values).fetchall()
+            checked.append(Path(path).stem)
+            problems += [f"{title}: {p}" for p in title_problems(title, rows, families)]
+    assert problems == []
+    # The charts whose titles name years or programmes today; a new one joins the check by itself.
+    assert {"pilot_designations_2013_2019", "pilot_member_cities_broadband_china_2014_2016",
+            "broadband_china_pilot_coverage_by_province_prefectures_with_a_member"} <= set(checked), checked
 
 
 # -- the server --------------------------------------------------------------------------------------------------
@@ -399,10 +488,17 @@ def test_bundle_is_two_bilingual_dashboards_of_mart_datasets_with_a_read_only_se
         assert len(EXPECTED[Path(path).stem]) == len(context["queries"])
 
 
-def test_bundle_tables_are_marts_of_the_warehouse():
-    published = {t["table_name"] for t in bundle.load()["datasets"].values()}
-    mart_files = {p.stem for p in (ROOT / "models" / "marts").rglob("*.sql")}
-    assert published <= mart_files, published - mart_files
+def test_bundle_tables_are_marts_of_the_warehouse_and_pin_each_versioned_mart():
+    """Every dataset reads a relation of the public interface (contracts/), and never the unversioned name of a
+    versioned mart (a view that follows its latest version): it reads the pinned marts.<name>_v<n>."""
+    import yaml
+
+    contract = yaml.safe_load((ROOT / "contracts" / "digital_city.datacontract.yaml").read_text(encoding="utf-8"))
+    relations = {o["name"]: {p["property"]: p["value"] for p in o.get("customProperties", [])} for o in contract["schema"]}
+    read = {t["table_name"] for t in bundle.load()["datasets"].values()}
+    assert read <= set(relations), read - set(relations)
+    following = {name for name in read if "pointsAt" in relations[name]}
+    assert following == set(), f"datasets read the unversioned name of a versioned mart: {sorted(following)}"
 
 
 def test_zip_fills_the_placeholder_and_refuses_a_bundle_without_it(tmp_path: Path):
@@ -589,6 +685,13 @@ def test_a_killed_server_does_not_block_the_next_start(superset: Running):
     assert instance.healthy()
 
 
+def relation_of_ref(ref: str) -> str:
+    """The relation an exposure's ref reads: ref('x') is marts.x, ref('x', v=2) the pinned marts.x_v2."""
+    match = re.fullmatch(r"ref\('(\w+)'(?:,\s*v=(\d+))?\)", ref)
+    assert match, f"not a ref: {ref}"
+    return match.group(1) + (f"_v{match.group(2)}" if match.group(2) else "")
+
+
 def test_each_dashboard_exposure_names_its_asset_url_owner_and_exactly_the_marts_it_reads():
     import yaml
 
@@ -609,4 +712,4 @@ def test_each_dashboard_exposure_names_its_asset_url_owner_and_exactly_the_marts
         assert not exposure["owner"]["email"].endswith("example.org")
         read = {dataset_of[item["meta"]["uuid"]] for item in dashboard["position"].values()
                 if isinstance(item, dict) and item.get("type") == "CHART"}
-        assert sorted(exposure["depends_on"]) == sorted(f"ref('{t}')" for t in read), exposure["name"]
+        assert sorted(map(relation_of_ref, exposure["depends_on"])) == sorted(read), exposure["name"]

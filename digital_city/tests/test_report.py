@@ -427,7 +427,9 @@ def test_provenance_of_a_database_without_release_info_is_the_checkout(tmp_path:
 def test_the_exposure_lists_exactly_the_marts_the_report_reads():
     exposures = yaml.safe_load((report.ROOT / "models" / "marts" / "_exposures.yml").read_text(encoding="utf-8"))
     visual = next(e for e in exposures["exposures"] if e["name"] == "visual_report")
-    declared = {re.fullmatch(r"ref\('(\w+)'\)", ref).group(1) for ref in visual["depends_on"]}
+    # ref('x', v=2) reads the pinned marts.x_v2.
+    refs = [re.fullmatch(r"ref\('(\w+)'(?:, v=(\d+))?\)", ref) for ref in visual["depends_on"]]
+    declared = {ref.group(1) + (f"_v{ref.group(2)}" if ref.group(2) else "") for ref in refs}
     queried = {name for sql in report.QUERIES.values() for name in re.findall(r"\bmarts\.(\w+)", sql)}
     assert declared == queried
 

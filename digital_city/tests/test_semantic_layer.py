@@ -104,3 +104,25 @@ def test_validate_configs_fails_on_a_column_the_warehouse_lacks(built_project: B
     done = validate_configs(built_project, tmp_path)
     assert done.returncode != 0
     assert "no_such_column" in done.stdout + done.stderr
+
+
+def test_report_figures_count_by_kind_as_the_catalogue_holds_them(built_project: BuiltProject, tmp_path: Path) -> None:
+    """`mf query` counts the catalogue's figures by kind, the new kinds (survey ranks, sample sizes, cohorts, age
+    groups) included, with the counts the published mart holds."""
+    import duckdb
+
+    database = built_project.publish_dir / "digital_city.duckdb"
+    args = ["--project-dir", str(built_project.root), "--target-path", str(built_project.root / "target"),
+            "--db", str(database), "--read-only"]
+    query = ["query", "--metrics", "report_figures", "--group-by", "report_figure__figure_kind", "--csv",
+             str(tmp_path / "kinds.csv")]
+    done = subprocess.run([sys.executable, "-m", "digital_city", "mf", *args, "--", *query], cwd=built_project.root,
+                          env=pipeline_env(built_project.root), capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    lines = (tmp_path / "kinds.csv").read_text(encoding="utf-8").split()
+    assert lines[0] == "report_figure__figure_kind,report_figures", lines[0]
+    counted = {kind: int(n) for kind, n in (line.split(",") for line in lines[1:])}
+    with duckdb.connect(str(database), read_only=True) as con:
+        held = dict(con.execute("select figure_kind, count(*) from marts.fct_report_figures group by 1").fetchall())
+    assert counted == held
+    assert {"value", "rank", "sample_size", "birth_cohort", "age_group"} <= counted.keys()

@@ -23,6 +23,8 @@ qualifier_labels as (
 
 figures as (
     select
+        'value' as figure_kind,
+        '' as key_suffix,
         'report_headline_figures' as source_seed,
         headline_figure_key as source_key,
         cast(null as varchar) as subject_zh,
@@ -43,6 +45,8 @@ figures as (
     where value is not null
     union all
     select
+        'value' as figure_kind,
+        '' as key_suffix,
         'report_market_figures' as source_seed,
         market_figure_key as source_key,
         null as subject_zh,
@@ -63,6 +67,8 @@ figures as (
     where value is not null
     union all
     select
+        'value' as figure_kind,
+        '' as key_suffix,
         'report_global_city_cases' as source_seed,
         case_metric_key as source_key,
         city_zh as subject_zh,
@@ -83,6 +89,8 @@ figures as (
     where value is not null or value_low is not null or value_high is not null
     union all
     select
+        'value' as figure_kind,
+        '' as key_suffix,
         'report_pilot_programs' as source_seed,
         program_key as source_key,
         program_name_zh as subject_zh,
@@ -104,7 +112,7 @@ figures as (
 )
 
 select
-    figures.source_seed || ':' || figures.source_key as figure_key,
+    figures.source_seed || ':' || figures.source_key || figures.key_suffix as figure_key,
     'smart_city' as figure_theme,
     figures.*,
     qualifier_labels.qualifier_zh,

@@ -8,10 +8,16 @@ talent as (
     select * from {{ ref('int_report_figures_talent') }}
 ),
 
+talent_survey as (
+    select * from {{ ref('int_report_figures_talent_survey') }}
+),
+
 figures as (
     select * from smart_city
     union all
     select * from talent
+    union all
+    select * from talent_survey
 ),
 
 carriers as (
@@ -21,6 +27,7 @@ carriers as (
 select
     figures.figure_key,
     figures.figure_theme,
+    figures.figure_kind,
     figures.source_seed,
     figures.source_key,
     figures.subject_zh,
