@@ -73,8 +73,14 @@ def test_broken_utf8_inside_a_later_column_names_that_column(tmp_path):
 
 
 def test_multiline_quoted_field_keeps_line_numbers(tmp_path):
+    """A line break inside a cell is a control character (a cell is one line); the lines after it still count."""
     body = 'k,n,share,day,flag,x\n"two\nlines",1,,,,\nc,bad,,,,\n'
-    assert problems(tmp_path, body) == ["seeds/report/s.csv line 4 column n: not integer (DuckDB cannot read 'bad' as INTEGER)"]
+    assert problems(tmp_path, body) == [
+        "seeds/report/s.csv line 2 column k: control or format character (U+000A '\\n' at character 4 of "
+        "'two\\nlines': a cell is one line of visible text, and an invisible character makes a key or label that "
+        "prints the same but differs)",
+        "seeds/report/s.csv line 4 column n: not integer (DuckDB cannot read 'bad' as INTEGER)",
+    ]
 
 
 def test_missing_file_undeclared_seed_and_missing_column_types(tmp_path):
