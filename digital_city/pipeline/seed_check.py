@@ -418,11 +418,27 @@ def _check_files(
     return problems
 
 
+RULES_DOC = Path("docs") / "seeds.md"
+RULES_START, RULES_END = "<!-- seed-rules:start -->", "<!-- seed-rules:end -->"
+
+
+def rules_doc(doc: str, specs: list[SeedSpec]) -> str:
+    """docs/seeds.md with its row-rule table rendered from the seeds' declarations."""
+    start, end = doc.index(RULES_START) + len(RULES_START), doc.index(RULES_END)
+    table = seed_rules.render_table([rule for spec in specs for rule in spec.rules])
+    return doc[:start] + "\n" + table + "\n" + doc[end:]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project-dir", type=Path, default=Path.cwd())
+    parser.add_argument("--write-rules", action="store_true", help=f"rewrite the row-rule table in {RULES_DOC}")
     args = parser.parse_args(argv)
     root = args.project_dir.resolve()
+    if args.write_rules:
+        doc = root / RULES_DOC
+        doc.write_text(rules_doc(doc.read_text(encoding="utf-8"), declared_seeds(root / "seeds")), encoding="utf-8")
+        return 0
     problems = check_seeds(root / "seeds", root)
     for problem in problems:
         print(problem, file=sys.stderr)

@@ -92,12 +92,14 @@ def _where(table: Table, cells: Mapping[str, str], where: Mapping[str, Any] | No
 
 
 def not_null(table: Table, column: str, _: Any, __: Seeds) -> Iterator[Finding]:
+    """Every row fills the column."""
     for line, cells in table.rows:
         if cells[column] == "":
             yield line, column, "blank: every row fills it"
 
 
 def unique(table: Table, column: str, _: Any, __: Seeds) -> Iterator[Finding]:
+    """No value twice (blanks aside)."""
     first: dict[Any, int] = {}
     for line, value in table.values(column):
         if value is None:
@@ -108,6 +110,7 @@ def unique(table: Table, column: str, _: Any, __: Seeds) -> Iterator[Finding]:
 
 
 def value_between(table: Table, column: str, bounds: Mapping[str, Any], _: Seeds) -> Iterator[Finding]:
+    """The value lies within `min`..`max` (either may be left open; dates compare as dates)."""
     low, high = bounds.get("min"), bounds.get("max")
     for line, cells in table.rows:
         value = table.value(cells, column)
@@ -118,10 +121,12 @@ def value_between(table: Table, column: str, bounds: Mapping[str, Any], _: Seeds
 
 
 def percent_bounds(table: Table, column: str, args: Mapping[str, Any] | None, seeds: Seeds) -> Iterator[Finding]:
+    """A share in percent points lies within 0..100 (on the rows `where` selects)."""
     yield from value_between(table, column, {"min": 0, "max": 100, **(args or {})}, seeds)
 
 
 def accepted_values(table: Table, column: str, values: list[Any], _: Seeds) -> Iterator[Finding]:
+    """The value is one of the listed ones."""
     accepted = {str(v) for v in values}
     for line, cells in table.rows:
         if cells[column] != "" and cells[column] not in accepted:
@@ -129,6 +134,7 @@ def accepted_values(table: Table, column: str, values: list[Any], _: Seeds) -> I
 
 
 def relationships(table: Table, column: str, args: Mapping[str, Any], seeds: Seeds) -> Iterator[Finding]:
+    """The value is a `field` of the seed `to` (a lookup code, a key of another seed)."""
     target = seeds[args["to"]]
     known = {value for _, value in target.values(args["field"]) if value is not None}
     for line, value in table.values(column):
@@ -137,6 +143,7 @@ def relationships(table: Table, column: str, args: Mapping[str, Any], seeds: See
 
 
 def quote_length(table: Table, column: str, args: Mapping[str, Any], _: Seeds) -> Iterator[Finding]:
+    """A quote is long enough to hold its figure and short enough to be a quote (`min`..`max` characters)."""
     for line, cells in table.rows:
         length = len(cells[column])
         if not args["min"] <= length <= args["max"]:
@@ -144,6 +151,7 @@ def quote_length(table: Table, column: str, args: Mapping[str, Any], _: Seeds) -
 
 
 def label_printed_in_quote(table: Table, column: str, args: Mapping[str, Any], seeds: Seeds) -> Iterator[Finding]:
+    """The label of the row's code (in the lookup `to`) is printed in the row's quote."""
     target = seeds[args["to"]]
     labels = {target.value(cells, args["field"]): cells[args["label"]] for _, cells in target.rows}
     quote_column = args.get("quote", "quote_zh")
@@ -158,6 +166,7 @@ def label_printed_in_quote(table: Table, column: str, args: Mapping[str, Any], s
 
 
 def exact_rank_set(table: Table, column: str, args: Mapping[str, Any], _: Seeds) -> Iterator[Finding]:
+    """Each group (`group_by`) holds exactly the listed `ranks`, each once."""
     groups: dict[tuple[str, ...], list[tuple[int, Any]]] = defaultdict(list)
     for line, cells in table.rows:
         groups[tuple(cells[c] for c in args["group_by"])].append((line, table.value(cells, column)))
@@ -171,6 +180,7 @@ def exact_rank_set(table: Table, column: str, args: Mapping[str, Any], _: Seeds)
 
 
 def code(table: Table, column: str, _: Any, __: Seeds) -> Iterator[Finding]:
+    """A key or code is lowercase ASCII words joined by single underscores."""
     for line, cells in table.rows:
         value = cells[column]
         if value and not CODE.fullmatch(value):
@@ -180,6 +190,7 @@ def code(table: Table, column: str, _: Any, __: Seeds) -> Iterator[Finding]:
 
 
 def printed_in_quote(table: Table, column: str, args: Mapping[str, Any] | None, _: Seeds) -> Iterator[Finding]:
+    """The cell's printed text appears verbatim in the row's quote."""
     quote_column = (args or {}).get("quote", "quote_zh")
     for line, cells in table.rows:
         if cells[column] and cells[column] not in cells[quote_column]:
@@ -262,6 +273,7 @@ def printed_value(table: Table, column: str, args: Mapping[str, Any] | None, _: 
 
 
 def year_of(table: Table, column: str, date_column: str, _: Seeds) -> Iterator[Finding]:
+    """The year is the year of the row's date in the named column."""
     for line, cells in table.rows:
         year, date = table.value(cells, column), table.value(cells, date_column)
         if year is not None and date is not None and year != date.year:
@@ -272,6 +284,7 @@ def year_of(table: Table, column: str, date_column: str, _: Seeds) -> Iterator[F
 
 
 def primary_key(table: Table, columns: list[str], _: Seeds) -> Iterator[Finding]:
+    """The columns are filled on every row and identify it."""
     first: dict[tuple[Any, ...], int] = {}
     for line, cells in table.rows:
         for column in columns:
@@ -284,11 +297,13 @@ def primary_key(table: Table, columns: list[str], _: Seeds) -> Iterator[Finding]
 
 
 def required_columns(table: Table, columns: list[str], seeds: Seeds) -> Iterator[Finding]:
+    """Every row fills each listed column."""
     for column in columns:
         yield from not_null(table, column, None, seeds)
 
 
 def unique_combination(table: Table, columns: list[str], _: Seeds) -> Iterator[Finding]:
+    """No combination of the listed columns twice."""
     first: dict[tuple[Any, ...], int] = {}
     for line, cells in table.rows:
         key = tuple(table.value(cells, c) for c in columns)
@@ -298,6 +313,7 @@ def unique_combination(table: Table, columns: list[str], _: Seeds) -> Iterator[F
 
 
 def value_pairs_ordered(table: Table, args: Mapping[str, str], _: Seeds) -> Iterator[Finding]:
+    """The `low` column is not above the `high` one (a range, a part and its whole)."""
     low, high = args["low"], args["high"]
     for line, cells in table.rows:
         a, b = table.value(cells, low), table.value(cells, high)
@@ -306,6 +322,7 @@ def value_pairs_ordered(table: Table, args: Mapping[str, str], _: Seeds) -> Iter
 
 
 def has_match_in(table: Table, args: Mapping[str, Any], seeds: Seeds) -> Iterator[Finding]:
+    """Every combination of `columns` has a row in the seed `to`: relationships over several columns."""
     target = seeds[args["to"]]
     columns = list(args["columns"])
     targets = list(args.get("to_columns") or columns)
@@ -318,12 +335,14 @@ def has_match_in(table: Table, args: Mapping[str, Any], seeds: Seeds) -> Iterato
 
 
 def at_least_one_of(table: Table, columns: list[str], _: Seeds) -> Iterator[Finding]:
+    """At least one of the listed columns is filled."""
     for line, cells in table.rows:
         if all(cells[c] == "" for c in columns):
             yield line, columns[0], f"{' and '.join(columns)} are all blank: one of them is printed"
 
 
 def null_exactly_when(table: Table, args: Mapping[str, Any], _: Seeds) -> Iterator[Finding]:
+    """The column is blank on exactly the rows `where` selects."""
     column, where = args["column"], args["where"]
     condition = " and ".join(f"{c} = {v}" for c, v in where.items())
     for line, cells in table.rows:
@@ -445,3 +464,17 @@ def check(rule: Declared, seeds: Seeds) -> Iterator[Finding]:
         yield from TABLE_RULES[rule.rule](table, rule.args, seeds)
     else:
         yield from COLUMN_RULES[rule.rule](table, rule.column, rule.args, seeds)
+
+
+def _summary(rule: Callable[..., Any]) -> str:
+    return " ".join((rule.__doc__ or "").split("\n\n")[0].split())
+
+
+def render_table(declared: list[Declared]) -> str:
+    """The markdown table of docs/seeds.md: each rule, what it checks and how many times the seeds declare it."""
+    counts = Counter(rule.rule for rule in declared)
+    lines = ["| rule | declared on | what it checks | declarations |", "| --- | --- | --- | ---: |"]
+    for kind, rules in (("a column", COLUMN_RULES), ("a seed", TABLE_RULES)):
+        lines += [f"| `{name}` | {kind} | {_summary(rule)} | {counts[name]} |" for name, rule in sorted(rules.items())]
+    lines.append(f"| **all** | | | **{len(declared)}** |")
+    return "\n".join(lines)

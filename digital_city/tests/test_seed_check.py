@@ -2,7 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from digital_city.pipeline.seed_check import ROOT, Problem, check_csv, check_seeds, column_type, main
+from digital_city.pipeline.seed_check import (
+    ROOT, RULES_DOC, Problem, check_csv, check_seeds, column_type, declared_seeds, main, rules_doc,
+)
 
 TYPES = {"k": "varchar", "n": "integer", "share": "decimal(6,2)", "day": "date", "flag": "boolean", "x": "double"}
 GOOD = "k,n,share,day,flag,x\na,1,12.50,2020-10-01,true,1.5e3\nb,,,,,\n"
@@ -136,3 +138,10 @@ def test_surrounding_whitespace_is_a_problem(tmp_path):
 def test_project_seeds_pass(capsys):
     assert main(["--project-dir", str(ROOT)]) == 0
     assert "seed check passed" in capsys.readouterr().out
+
+
+def test_docs_rule_table_matches_the_declarations():
+    doc = (ROOT / RULES_DOC).read_text(encoding="utf-8")
+    assert doc == rules_doc(doc, declared_seeds(ROOT / "seeds")), (
+        "docs/seeds.md is out of date: run .venv/bin/python -m digital_city seed-check --write-rules"
+    )
