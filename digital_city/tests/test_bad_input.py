@@ -23,12 +23,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from digital_city.checks import quotes
 from digital_city.pipeline import build
 from digital_city.project import ROOT
 from digital_city.tests.project_copy import (
     PUBLISH_DIR, WORK_DB, BuiltProject, pipeline_env, published_digests, run_pipeline,
 )
+from digital_city.tests.support import quotes
 
 SEED = "report_pilot_programs"
 SEED_CSV = f"seeds/report/{SEED}.csv"
