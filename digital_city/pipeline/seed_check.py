@@ -174,7 +174,9 @@ def _cap(problems: Iterator[Problem]) -> Iterator[Problem]:
             yield Problem(problem.path, problem.rule, "further lines not listed", column=problem.column)
 
 
-def check_csv(path: Path, column_types: dict[str, str], root: Path = ROOT, con: duckdb.DuckDBPyConnection | None = None) -> list[Problem]:
+def check_csv(
+    path: Path, column_types: dict[str, str], root: Path = ROOT, con: duckdb.DuckDBPyConnection | None = None
+) -> list[Problem]:
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     size = path.stat().st_size
     if size > MAX_SEED_BYTES:
@@ -240,7 +242,9 @@ def _text_problem(value: str) -> tuple[str, str] | None:
     return None
 
 
-def _check_rows(rel: str, path: Path, text: str, column_types: dict[str, str], con: duckdb.DuckDBPyConnection | None = None) -> Iterator[Problem]:
+def _check_rows(
+    rel: str, path: Path, text: str, column_types: dict[str, str], con: duckdb.DuckDBPyConnection | None = None
+) -> Iterator[Problem]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
@@ -394,7 +398,11 @@ def check_seeds(seed_dir: Path, root: Path = ROOT) -> list[Problem]:
 
 
 def _check_files(
-    specs: list[SeedSpec], csvs: dict[str, list[Path]], tables: dict[str, seed_rules.Table], root: Path, con: duckdb.DuckDBPyConnection
+    specs: list[SeedSpec],
+    csvs: dict[str, list[Path]],
+    tables: dict[str, seed_rules.Table],
+    root: Path,
+    con: duckdb.DuckDBPyConnection,
 ) -> list[Problem]:
     def rel(path: Path) -> str:
         return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

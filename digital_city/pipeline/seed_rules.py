@@ -117,7 +117,8 @@ def value_between(table: Table, column: str, bounds: Mapping[str, Any], _: Seeds
         if value is None or not _where(table, cells, bounds.get("where")):
             continue
         if (low is not None and value < _as(low, value)) or (high is not None and value > _as(high, value)):
-            yield line, column, f"{value} is outside {low if low is not None else '-∞'}..{high if high is not None else '∞'}"
+            shown = f"{low if low is not None else '-∞'}..{high if high is not None else '∞'}"
+            yield line, column, f"{value} is outside {shown}"
 
 
 def percent_bounds(table: Table, column: str, args: Mapping[str, Any] | None, seeds: Seeds) -> Iterator[Finding]:

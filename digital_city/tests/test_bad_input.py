@@ -156,7 +156,8 @@ def delete_rows_where(seed_csv: str, column: str, value: str, keep: int = 0) -> 
 
 
 def add_column(root: Path) -> None:
-    write_rows(root / SEED_CSV, [[*row, "surprise" if n == 0 else "x"] for n, row in enumerate(read_rows(root / SEED_CSV))])
+    rows = read_rows(root / SEED_CSV)
+    write_rows(root / SEED_CSV, [[*row, "surprise" if n == 0 else "x"] for n, row in enumerate(rows)])
 
 
 def drop_column(root: Path) -> None:
@@ -263,9 +264,11 @@ FAULTS = [
     Fault("a zero-width space inside a key", edit(SEED_CSV, LINE, program_key="most_smart\u200bcity_demo"),
           (at(SEED_CSV, 3, KEY, "control or format character") + " (U+200B ZERO WIDTH SPACE at character 11",)),
     Fault("a byte-order mark inside a label", edit(SEED_CSV, LINE, program_name_zh=lambda name: "\ufeff" + name),
-          (at(SEED_CSV, 3, NAME, "control or format character") + " (U+FEFF ZERO WIDTH NO-BREAK SPACE at character 1",)),
+          (at(SEED_CSV, 3, NAME, "control or format character")
+           + " (U+FEFF ZERO WIDTH NO-BREAK SPACE at character 1",)),
     Fault("a right-to-left override in a quote", edit(SEED_CSV, LINE, quote_zh=lambda quote: "\u202e" + quote),
-          (at(SEED_CSV, 3, "quote_zh", "control or format character") + " (U+202E RIGHT-TO-LEFT OVERRIDE at character 1",)),
+          (at(SEED_CSV, 3, "quote_zh", "control or format character")
+           + " (U+202E RIGHT-TO-LEFT OVERRIDE at character 1",)),
     Fault("a bell character in a label", edit(SEED_CSV, LINE, program_name_en="Smart-city\x07 pilots"),
           (at(SEED_CSV, 3, "program_name_en", "control or format character") + " (U+0007 '\\x07' at character 11",)),
     Fault("a line break inside a label", edit(SEED_CSV, LINE, program_name_en="Smart-city\npilots"),
@@ -305,7 +308,8 @@ FAULTS = [
           (at(MEMBERS, 3, "program_key, entity_name", "has_match_in") + " (no row of " + CROSSWALK
            + " has program_key=broadband_china_b1, entity_name=不存在市)",)),
     Fault("a prefecture left blank for a city-level member", edit(CROSSWALK, 2, prefecture_code=""),
-          (at(CROSSWALK, 2, "prefecture_code", "null_exactly_when") + " (blank although not mapping = province_level)",)),
+          (at(CROSSWALK, 2, "prefecture_code", "null_exactly_when")
+           + " (blank although not mapping = province_level)",)),
     # --- ranges, orders and ranks ------------------------------------------------------------------------------------
     Fault("negative count", edit(SEED_CSV, LINE, designation_count="-5"),
           (at(SEED_CSV, 3, COUNT, "value_between") + " (-5 is outside 0..∞)",)),
@@ -418,7 +422,9 @@ def project(built_project: BuiltProject) -> Iterator[BuiltProject]:
     shutil.copytree(built_project.pristine_seeds, seeds)
 
 
-def build_in_process(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def build_in_process(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
     """The build `make build` runs, called in this process: a fault the seed check stops costs no interpreter start."""
     monkeypatch.chdir(root)
     for name in [name for name in os.environ if name.startswith(("DBT_", "DIGITAL_CITY_"))]:
