@@ -145,3 +145,17 @@ def test_docs_rule_table_matches_the_declarations():
     assert doc == rules_doc(doc, declared_seeds(ROOT / "seeds")), (
         "docs/seeds.md is out of date: run .venv/bin/python -m digital_city seed-check --write-rules"
     )
+
+
+def test_the_postgres_build_stops_at_the_seed_check(tmp_path, capsys):
+    """The team-server build runs the seed check first too: a bad seed never reaches a staging schema."""
+    from digital_city.postgres import blue_green
+
+    class NoServer:
+        def connect(self, role):
+            raise AssertionError(f"the build connected as {role} despite a bad seed")
+
+    write_seed(tmp_path, GOOD.replace("a,1,", "a,one,"))
+    result = blue_green.build(NoServer(), project_dir=tmp_path, target_path=tmp_path / "target")
+    assert (result.code, result.switched) == (1, False)
+    assert "column n: not integer" in capsys.readouterr().err
