@@ -44,9 +44,6 @@ class Table:
         for line, cells in self.rows:
             yield line, self.value(cells, column)
 
-    def line_of(self, column: str, value: Any) -> int | None:
-        return next((line for line, v in self.values(column) if v == value), None)
-
 
 def typed(text: str, declared: str) -> Any:
     """The value dbt loads from `text`; the seed check has already proven that the text reads as its type."""
