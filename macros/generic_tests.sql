@@ -68,7 +68,7 @@ where key_count > 1
 with ranks_per_group as (
     select
         {{ group_by | join(', ') }},
-        {{ dbt.listagg("cast(" ~ column_name ~ " as varchar)", "','", "order by " ~ column_name) }} as ranks_found
+        {{ ordered_string_agg("cast(" ~ column_name ~ " as " ~ string_type() ~ ")", "','", column_name) }} as ranks_found
     from {{ model }}
     group by {{ group_by | join(', ') }}
 )
@@ -95,7 +95,7 @@ where {{ low_column }} is not null
 {% for column in columns %}
 select '{{ column }}' as failing_column, *
 from {{ model }}
-where {{ column }} is null or trim(cast({{ column }} as varchar)) = ''
+where {{ column }} is null or trim(cast({{ column }} as {{ string_type() }})) = ''
 {% if not loop.last %}union all{% endif %}
 {% endfor %}
 {% endtest %}

@@ -25,8 +25,8 @@ figures as (
     select
         'report_headline_figures' as source_seed,
         headline_figure_key as source_key,
-        cast(null as varchar) as subject_zh,
-        cast(null as varchar) as subject_en,
+        cast(null as {{ string_type() }}) as subject_zh,
+        cast(null as {{ string_type() }}) as subject_en,
         label_zh as metric_zh,
         label_en as metric_en,
         value_raw,
@@ -89,7 +89,7 @@ figures as (
         program_name_en as subject_en,
         '入选数量' as metric_zh,
         'Designations' as metric_en,
-        cast(designation_count as varchar) as value_raw,
+        cast(designation_count as {{ string_type() }}) as value_raw,
         'exact' as qualifier,
         designation_count as value,  -- noqa: RF04
         null as value_low,
