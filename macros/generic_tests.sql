@@ -125,7 +125,7 @@ where child.{{ column_name }} is not null
 with printed as (
     select
         *,
-        regexp_replace({{ printed_column }}, {{ pattern }}, '\1') as printed_number
+        regexp_replace({{ printed_column }}, {{ pattern }}, {{ regexp_group_reference(1) }}) as printed_number
     from {{ model }}
     where unit = 'percent'
         and {{ column_name }} is not null

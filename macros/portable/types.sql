@@ -64,31 +64,39 @@
   {{ return(sql) }}
 {% endmacro %}
 
+{#- dbt-spark's session method pastes each value into the SQL as '<value>' with nothing escaped: a quote in the
+    text breaks the statement, and an empty cell arrives as the text 'None'. Here each value is a literal of its own:
+    null, true/false, or text with backslash and quote escaped (Spark's string literals), cast to the column's type. -#}
 {% macro spark__load_csv_rows(model, agate_table) %}
-  {% set batch_size = get_batch_size() %}
-  {% set column_override = model['config'].get('column_types', {}) %}
-  {% set statements = [] %}
-  {% for chunk in agate_table.rows | batch(batch_size) %}
-      {% set bindings = [] %}
-      {% for row in chunk %}
-          {% do bindings.extend(row) %}
-      {% endfor %}
-      {% set sql %}
+  {%- set column_override = model['config'].get('column_types', {}) -%}
+  {%- set types = [] -%}
+  {%- for col_name in agate_table.column_names -%}
+      {%- do types.append(spark_data_type(column_override.get(col_name, adapter.convert_type(agate_table, loop.index0)))) -%}
+  {%- endfor -%}
+  {%- set statements = [] -%}
+  {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+      {%- set sql -%}
           insert into {{ this.render() }} values
           {% for row in chunk -%}
-              ({%- for col_name in agate_table.column_names -%}
-                  {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) -%}
-                  {%- set type = spark_data_type(column_override.get(col_name, inferred_type)) -%}
-                    cast({{ get_binding_char() }} as {{type}})
-                  {%- if not loop.last%},{%- endif %}
-              {%- endfor -%})
-              {%- if not loop.last%},{%- endif %}
-          {%- endfor %}
-      {% endset %}
-      {% do adapter.add_query(sql, bindings=bindings, abridge_sql_log=True) %}
-      {% if loop.index0 == 0 %}
-          {% do statements.append(sql) %}
-      {% endif %}
-  {% endfor %}
+              ({%- for value in row -%}
+                  cast({{ spark_literal(value) }} as {{ types[loop.index0] }}){{ ", " if not loop.last }}
+              {%- endfor -%}){{ "," if not loop.last }}
+          {% endfor %}
+      {%- endset -%}
+      {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+      {%- if loop.first -%}
+          {%- do statements.append(sql) -%}
+      {%- endif -%}
+  {%- endfor -%}
   {{ return(statements[0]) }}
 {% endmacro %}
+
+{% macro spark_literal(value) -%}
+    {%- if value is none -%}
+        null
+    {%- elif value is sameas true or value is sameas false -%}
+        {{ 'true' if value else 'false' }}
+    {%- else -%}
+        '{{ (value.isoformat() if value.isoformat is defined else value | string) | replace('\\', '\\\\') | replace("'", "\\'") }}'
+    {%- endif -%}
+{%- endmacro %}
