@@ -1,13 +1,15 @@
 """Pre-flight check of every seed CSV against the `column_types` its yml declares, before dbt runs.
 
 DuckDB's CSV reader parses and casts every typed value (`store_rejects` records the record and column of each
-value it cannot read); this module adds what a cast cannot see: the header against the declared columns, a BOM,
-broken UTF-8, blank lines, ragged rows, surrounding whitespace, and the values a cast would silently change
-(5.5 rounded into an INTEGER, 12.505 into DECIMAL(6,2), "yes" read as true).
+value it cannot read); this module adds what a cast cannot see: the header against the declared columns (names,
+letter case and order), a BOM, broken UTF-8, blank lines, ragged rows, surrounding whitespace, text that is not NFC
+or holds control or format characters (Unicode Cc/Cf: a zero-width space inside a key), and the values a cast would
+silently change (5.5 rounded into an INTEGER, 12.505 into DECIMAL(6,2), "yes" read as true). A seed whose file
+passes is then held to the row rules its yml declares (digital_city/pipeline/seed_rules.py), in one pass per seed.
 
 dbt reports a bad seed as a database cast error that names neither the line nor the column; this check names both:
     seeds/<dir>/<file>.csv line <n> column <col>: <rule> (<detail>)
-Blank cells are nulls and allowed here: whether a column may be null is a dbt test's job.
+Blank cells are nulls; whether a column may be blank is a declared rule (not_null, required_columns, primary_key).
 """
 
 from __future__ import annotations
@@ -18,16 +20,20 @@ import datetime as dt
 import io
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import yaml
 
 from digital_city.crash_points import crash_point
+from digital_city.pipeline import seed_rules
 from digital_city.project import ROOT
 
 BOM = b"\xef\xbb\xbf"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The largest seed is 22 KB: a seed is a hand-checked table that dbt loads row by row. A file of megabytes is a data
 # set that belongs in a source, or a paste gone wrong; either way it is stopped before anything reads it.
 MAX_SEED_BYTES = 1024 * 1024
@@ -64,6 +70,7 @@ class SeedSpec:
     name: str
     yml: Path
     column_types: dict[str, str] | None
+    rules: tuple[seed_rules.Declared, ...] = ()
 
 
 # A strict rule returns None when the text is acceptable, else why not. DuckDB parses and casts; these catch what
@@ -124,11 +131,13 @@ def column_type(declared: str) -> ColumnType | None:
 def declared_seeds(seed_dir: Path) -> list[SeedSpec]:
     specs = []
     for yml in sorted([*seed_dir.rglob("*.yml"), *seed_dir.rglob("*.yaml")]):
-        document = yaml.safe_load(yml.read_text(encoding="utf-8")) or {}
+        # libyaml's loader when the wheel has it: the pure-Python one takes longer than every other rule together.
+        document = yaml.load(yml.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
         for seed in document.get("seeds") or []:
             config = seed.get("config") or {}
             types = config.get("column_types")
-            specs.append(SeedSpec(seed["name"], yml, dict(types) if types else None))
+            rules = tuple(seed_rules.declared_rules(seed["name"], seed))
+            specs.append(SeedSpec(seed["name"], yml, dict(types) if types else None, rules))
     return specs
 
 
@@ -165,7 +174,9 @@ def _cap(problems: Iterator[Problem]) -> Iterator[Problem]:
             yield Problem(problem.path, problem.rule, "further lines not listed", column=problem.column)
 
 
-def check_csv(path: Path, column_types: dict[str, str], root: Path = ROOT) -> list[Problem]:
+def check_csv(
+    path: Path, column_types: dict[str, str], root: Path = ROOT, con: duckdb.DuckDBPyConnection | None = None
+) -> list[Problem]:
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     size = path.stat().st_size
     if size > MAX_SEED_BYTES:
@@ -183,24 +194,57 @@ def check_csv(path: Path, column_types: dict[str, str], root: Path = ROOT) -> li
     text, decode_problems = _decode(rel, data)
     if text is None:
         return problems + decode_problems
-    return problems + list(_cap(_check_rows(rel, path, text, column_types)))
+    return problems + list(_cap(_check_rows(rel, path, text, column_types, con)))
 
 
 def _check_header(rel: str, header: list[str], column_types: dict[str, str]) -> Iterator[Problem]:
-    declared = {name.lower() for name in column_types}
+    """The header is the declared columns, spelled and cased as declared, in the declared order: dbt reads a seed's
+    columns by name, so `Program_key` is another column, and a reordered header is a sign of a pasted-over file."""
+    declared = list(column_types)
+    by_lower = {name.lower(): name for name in declared}
     seen: set[str] = set()
     for name in header:
-        if name.lower() in seen:
+        if name in seen:
             yield Problem(rel, "duplicate column", "the header names it twice", 1, name)
-        seen.add(name.lower())
-        if name.lower() not in declared:
+        seen.add(name)
+        if name in column_types:
+            continue
+        if name.lower() in by_lower and by_lower[name.lower()] not in header:
+            yield Problem(rel, "header case", f"declared as {by_lower[name.lower()]!r} in column_types", 1, name)
+            seen.add(by_lower[name.lower()])
+        else:
             yield Problem(rel, "extra column", "in the header but not in column_types", 1, name)
-    for name in column_types:
-        if name.lower() not in seen:
+    for name in declared:
+        if name not in seen:
             yield Problem(rel, "missing column", "declared in column_types but not in the header", 1, name)
+    present = list(dict.fromkeys(name for name in header if name in column_types))
+    expected = [name for name in declared if name in present]
+    for name, wanted in zip(present, expected, strict=True):
+        if name != wanted:
+            yield Problem(rel, "column order", f"header column {header.index(name) + 1}; column_types declares "
+                          f"{wanted!r} there (the order of column_types)", 1, name)
+            break
 
 
-def _check_rows(rel: str, path: Path, text: str, column_types: dict[str, str]) -> Iterator[Problem]:
+def _text_problem(value: str) -> tuple[str, str] | None:
+    """A control or format character (Unicode Cc/Cf), or text that is not NFC: (rule, detail), else None."""
+    for position, char in enumerate(value, start=1):
+        if unicodedata.category(char) in {"Cc", "Cf"}:
+            name = unicodedata.name(char, repr(char))  # controls have no Unicode name: show the escape
+            return ("control or format character",
+                    f"U+{ord(char):04X} {name} at character {position} of {value[:40]!r}: a cell is one line of "
+                    "visible text, and an invisible character makes a key or label that prints the same but differs")
+    if not unicodedata.is_normalized("NFC", value):
+        position = next(i for i, char in enumerate(value, start=1) if unicodedata.combining(char)
+                        or unicodedata.normalize("NFC", char) != char)
+        return ("not NFC", f"U+{ord(value[position - 1]):04X} at character {position} of {value[:40]!r} "
+                "composes differently: save the text in Unicode NFC")
+    return None
+
+
+def _check_rows(
+    rel: str, path: Path, text: str, column_types: dict[str, str], con: duckdb.DuckDBPyConnection | None = None
+) -> Iterator[Problem]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
@@ -236,26 +280,31 @@ def _check_rows(rel: str, path: Path, text: str, column_types: dict[str, str]) -
             if value != value.strip():
                 yield Problem(rel, "surrounding whitespace", f"{value[:40]!r}: trim it (keys and labels must "
                               "match exactly)", start, name)
+            if (text_problem := _text_problem(value)) is not None:
+                yield Problem(rel, text_problem[0], text_problem[1], start, name)
             if checked is not None and checked.rule is not None and (why := checked.rule(value)) is not None:
                 yield Problem(rel, f"not {declared[name.lower()]}", f"{why}: {value[:40]!r}", start, name)
     if rows == 0:
         yield Problem(rel, "empty file", "header but no rows", 1)
     elif not header_problems:
-        yield from _cast_with_duckdb(rel, path, header, types, ragged, record_starts)
+        yield from _cast_with_duckdb(rel, path, header, types, ragged, record_starts, con)
 
 
 def _cast_with_duckdb(
-    rel: str, path: Path, header: list[str], types: list[ColumnType | None], ragged: set[int], record_starts: list[int]
+    rel: str, path: Path, header: list[str], types: list[ColumnType | None], ragged: set[int], record_starts: list[int],
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> Iterator[Problem]:
-    """Let DuckDB's CSV reader parse and cast every typed column; each value it rejects is a problem."""
-    import duckdb
-
+    """Let DuckDB's CSV reader parse and cast every typed column; each value it rejects is a problem. `con`: an
+    in-memory connection to reuse (one per file costs more than the read)."""
     columns = ", ".join(
         f"'{name.replace(chr(39), chr(39) * 2)}': '{(checked.duckdb_type if checked else 'VARCHAR')}'"
         for name, checked in zip(header, types, strict=True)
     )
-    con = duckdb.connect()
+    own = con is None
+    con = duckdb.connect() if own else con
     try:
+        # The rejects tables collect across reads on one connection: start each file with none.
+        con.execute("drop table if exists rejected; drop table if exists scanned")
         con.execute(
             f"select * from read_csv(?, header = true, auto_detect = false, columns = {{{columns}}}, "
             "quote = '\"', escape = '\"', delim = ',', null_padding = false, store_rejects = true, "
@@ -266,7 +315,8 @@ def _cast_with_duckdb(
             "select line, column_name, error_type, error_message from rejected order by line, column_idx"
         ).fetchall()
     finally:
-        con.close()
+        if own:
+            con.close()
     declared_of = {name: checked.duckdb_type for name, checked in zip(header, types, strict=True) if checked}
     for record, column, error_type, message in rejected:
         line = record_starts[int(record) - 1]
@@ -275,6 +325,55 @@ def _cast_with_duckdb(
         value = message.split('Could not convert string "', 1)[-1].split('" to', 1)[0]
         yield Problem(rel, f"not {declared_of.get(column, '?').lower()}",
                       f"DuckDB cannot read {value[:40]!r} as {declared_of.get(column, '?')}", line, column)
+
+
+def read_table(spec: SeedSpec, path: Path, rel: str) -> seed_rules.Table:
+    """A seed file that passed check_csv, as rows of cells with the line each record starts on."""
+    reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
+    header = next(reader)
+    rows, line = [], reader.line_num
+    for record in reader:
+        start, line = line + 1, reader.line_num
+        rows.append((start, dict(zip(header, record, strict=True))))
+    types = {name: kind.strip().lower() for name, kind in (spec.column_types or {}).items()}
+    return seed_rules.Table(spec.name, rel, types, rows)
+
+
+def _declaration_problems(spec: SeedSpec, rule: seed_rules.Declared, declared: set[str], yml: str) -> list[str]:
+    """Why a declared rule cannot run (an unknown rule, column or seed), so that a typo never disables a check."""
+    known = seed_rules.COLUMN_RULES if rule.column is not None else seed_rules.TABLE_RULES
+    if rule.rule not in known:
+        other = "seed" if rule.column is not None else "column"
+        hint = f" (a {other} rule: declare it on the {other})" if rule.rule in {
+            **seed_rules.COLUMN_RULES, **seed_rules.TABLE_RULES} else ""
+        return [f"unknown rule {rule.rule!r}{hint}"]
+    found = []
+    if rule.column is not None and rule.column not in (spec.column_types or {}):
+        found.append(f"column {rule.column!r} is not in column_types")
+    found += [f"no seed named {name!r}" for name in sorted(seed_rules.referenced_seeds(rule.args) - declared)]
+    return [f"{rule.rule} in {yml}: {why}" for why in found]
+
+
+def check_rules(specs: list[SeedSpec], tables: dict[str, seed_rules.Table], root: Path) -> Iterator[Problem]:
+    """Each declared rule over the seeds whose files passed; a rule reading a seed that failed waits for its fix."""
+    declared = {spec.name for spec in specs}
+    for spec in specs:
+        yml = spec.yml.relative_to(root).as_posix() if spec.yml.is_relative_to(root) else str(spec.yml)
+        findings: list[Problem] = []
+        for rule in spec.rules:
+            if why := _declaration_problems(spec, rule, declared, yml):
+                findings += [Problem(yml, "rule declaration", reason, column=rule.column) for reason in why]
+                continue
+            if spec.name not in tables or not seed_rules.referenced_seeds(rule.args) <= tables.keys():
+                continue
+            table = tables[spec.name]
+            try:
+                findings += [Problem(table.path, rule.rule, detail, line, column)
+                             for line, column, detail in seed_rules.check(rule, tables)]
+            except (KeyError, TypeError, ValueError, ArithmeticError) as error:  # arguments of the wrong shape
+                findings.append(Problem(yml, "rule declaration", f"{rule.rule} cannot run with arguments "
+                                        f"{rule.args!r} ({type(error).__name__}: {error})", column=rule.column))
+        yield from _cap(iter(sorted(findings, key=lambda p: (p.path, p.line or 0))))
 
 
 def check_seeds(seed_dir: Path, root: Path = ROOT) -> list[Problem]:
@@ -287,6 +386,28 @@ def check_seeds(seed_dir: Path, root: Path = ROOT) -> list[Problem]:
         csvs.setdefault(path.stem, []).append(path)
     specs = declared_seeds(seed_dir)
     declared_names = {spec.name for spec in specs}
+    tables: dict[str, seed_rules.Table] = {}
+    with duckdb.connect() as con:
+        problems += _check_files(specs, csvs, tables, root, con)
+    problems.extend(check_rules(specs, tables, root))
+    for name, paths in csvs.items():
+        if name not in declared_names:
+            for path in paths:
+                problems.append(Problem(rel(path), "undeclared seed", "no yml entry with column_types"))
+    return problems
+
+
+def _check_files(
+    specs: list[SeedSpec],
+    csvs: dict[str, list[Path]],
+    tables: dict[str, seed_rules.Table],
+    root: Path,
+    con: duckdb.DuckDBPyConnection,
+) -> list[Problem]:
+    def rel(path: Path) -> str:
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+    problems: list[Problem] = []
     for spec in specs:
         paths = csvs.get(spec.name, [])
         if not paths:
@@ -297,26 +418,42 @@ def check_seeds(seed_dir: Path, root: Path = ROOT) -> list[Problem]:
             problems.append(Problem(rel(paths[0]), "no column_types", f"declare them in {rel(spec.yml)}"))
             continue
         for path in paths:
-            problems.extend(check_csv(path, spec.column_types, root))
+            found = check_csv(path, spec.column_types, root, con)
+            problems.extend(found)
+            if not found and len(paths) == 1:
+                tables[spec.name] = read_table(spec, path, rel(path))
             crash_point("seed-check")
-    for name, paths in csvs.items():
-        if name not in declared_names:
-            for path in paths:
-                problems.append(Problem(rel(path), "undeclared seed", "no yml entry with column_types"))
     return problems
+
+
+RULES_DOC = Path("docs") / "seeds.md"
+RULES_START, RULES_END = "<!-- seed-rules:start -->", "<!-- seed-rules:end -->"
+
+
+def rules_doc(doc: str, specs: list[SeedSpec]) -> str:
+    """docs/seeds.md with its row-rule table rendered from the seeds' declarations."""
+    start, end = doc.index(RULES_START) + len(RULES_START), doc.index(RULES_END)
+    table = seed_rules.render_table([rule for spec in specs for rule in spec.rules])
+    return doc[:start] + "\n" + table + "\n" + doc[end:]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project-dir", type=Path, default=Path.cwd())
+    parser.add_argument("--write-rules", action="store_true", help=f"rewrite the row-rule table in {RULES_DOC}")
     args = parser.parse_args(argv)
     root = args.project_dir.resolve()
+    if args.write_rules:
+        doc = root / RULES_DOC
+        doc.write_text(rules_doc(doc.read_text(encoding="utf-8"), declared_seeds(root / "seeds")), encoding="utf-8")
+        return 0
     problems = check_seeds(root / "seeds", root)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"seed check failed: {len(problems)} problem(s); dbt was not run", file=sys.stderr)
         return 1
-    print(f"seed check passed: {len(declared_seeds(root / 'seeds'))} seeds")
+    specs = declared_seeds(root / "seeds")
+    print(f"seed check passed: {len(specs)} seeds, {sum(len(spec.rules) for spec in specs)} declared row rules")
     return 0
 

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digital_city.pipeline import seed_check
 from digital_city.postgres.server import OWNER, READER, Cluster, PostgresError
 from digital_city.project import ROOT
 
@@ -110,6 +111,11 @@ def build(cluster: Cluster, warn_error: bool = False, fail_fast: bool = False, p
     """Stage, test and switch; returns dbt's exit code and whether the switch happened."""
     target_path = target_path or cluster.home / "target"
     started = time.perf_counter()
+    # Seeds carry no dbt tests: their rules are the seed check's, here as in `make build`, before anything is staged.
+    if (code := seed_check.main(["--project-dir", str(project_dir)])) != 0:
+        if not quiet:
+            print("postgres build stopped at the seed check: the live schemas were not touched", file=sys.stderr)
+        return BuildResult(code, time.perf_counter() - started, False, {})
     connection = cluster.connect(OWNER)
     try:
         drop_schemas(connection, NEXT)

@@ -2,7 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from digital_city.pipeline.seed_check import ROOT, Problem, check_csv, check_seeds, column_type, main
+from digital_city.pipeline.seed_check import (
+    ROOT, RULES_DOC, Problem, check_csv, check_seeds, column_type, declared_seeds, main, rules_doc,
+)
 
 TYPES = {"k": "varchar", "n": "integer", "share": "decimal(6,2)", "day": "date", "flag": "boolean", "x": "double"}
 GOOD = "k,n,share,day,flag,x\na,1,12.50,2020-10-01,true,1.5e3\nb,,,,,\n"
@@ -73,8 +75,14 @@ def test_broken_utf8_inside_a_later_column_names_that_column(tmp_path):
 
 
 def test_multiline_quoted_field_keeps_line_numbers(tmp_path):
+    """A line break inside a cell is a control character (a cell is one line); the lines after it still count."""
     body = 'k,n,share,day,flag,x\n"two\nlines",1,,,,\nc,bad,,,,\n'
-    assert problems(tmp_path, body) == ["seeds/report/s.csv line 4 column n: not integer (DuckDB cannot read 'bad' as INTEGER)"]
+    assert problems(tmp_path, body) == [
+        "seeds/report/s.csv line 2 column k: control or format character (U+000A '\\n' at character 4 of "
+        "'two\\nlines': a cell is one line of visible text, and an invisible character makes a key or label that "
+        "prints the same but differs)",
+        "seeds/report/s.csv line 4 column n: not integer (DuckDB cannot read 'bad' as INTEGER)",
+    ]
 
 
 def test_missing_file_undeclared_seed_and_missing_column_types(tmp_path):
@@ -130,3 +138,24 @@ def test_surrounding_whitespace_is_a_problem(tmp_path):
 def test_project_seeds_pass(capsys):
     assert main(["--project-dir", str(ROOT)]) == 0
     assert "seed check passed" in capsys.readouterr().out
+
+
+def test_docs_rule_table_matches_the_declarations():
+    doc = (ROOT / RULES_DOC).read_text(encoding="utf-8")
+    assert doc == rules_doc(doc, declared_seeds(ROOT / "seeds")), (
+        "docs/seeds.md is out of date: run .venv/bin/python -m digital_city seed-check --write-rules"
+    )
+
+
+def test_the_postgres_build_stops_at_the_seed_check(tmp_path, capsys):
+    """The team-server build runs the seed check first too: a bad seed never reaches a staging schema."""
+    from digital_city.postgres import blue_green
+
+    class NoServer:
+        def connect(self, role):
+            raise AssertionError(f"the build connected as {role} despite a bad seed")
+
+    write_seed(tmp_path, GOOD.replace("a,1,", "a,one,"))
+    result = blue_green.build(NoServer(), project_dir=tmp_path, target_path=tmp_path / "target")
+    assert (result.code, result.switched) == (1, False)
+    assert "column n: not integer" in capsys.readouterr().err

@@ -21,21 +21,3 @@
         '$1'
     )
 {%- endmacro %}
-
-{#- The replacement text of regexp_replace that stands for capture group `n`: \n in DuckDB and PostgreSQL, $n in
-    Spark (Java's regex). -#}
-{% macro regexp_group_reference(n) -%}
-    {{ return(adapter.dispatch('regexp_group_reference', 'digital_city')(n)) }}
-{%- endmacro %}
-
-{% macro duckdb__regexp_group_reference(n) -%}
-    '\{{ n }}'
-{%- endmacro %}
-
-{% macro postgres__regexp_group_reference(n) -%}
-    '\{{ n }}'
-{%- endmacro %}
-
-{% macro spark__regexp_group_reference(n) -%}
-    '${{ n }}'
-{%- endmacro %}
