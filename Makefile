@@ -26,12 +26,13 @@ DBT_TARGET_PATH ?= target
 DOCS_DIR ?= build/docs
 REPORT_OUT ?= build/report/index.html
 
-.PHONY: help install release build rollback test bench docs report dashboards dashboards-stop postgres postgres-stop postgres-build clean
+.PHONY: help install release build rollback test test-spark bench docs report dashboards dashboards-stop postgres postgres-stop postgres-build clean
 
 help:
 	@echo "make build   install, dbt build into $(WORK_DB), validate, publish to $(PUBLISH_DIR)/"
 	@echo "make rollback  switch $(PUBLISH_DIR)/ back to the release before the live one (python -m digital_city releases lists them)"
 	@echo "make test    install and run every check (build --warn-error, sqlfluff, pytest)"
+	@echo "make test-spark  build every node on Apache Spark (local, in-process) and compare its marts with DuckDB's"
 	@echo "make bench   print install/parse/build timings and node counts for this machine"
 	@echo "make docs    dbt docs as one offline HTML file: $(DOCS_DIR)/index.html"
 	@echo "make report  the visual report (Vega-Lite charts drawn offline, with tooltips) from the published warehouse: $(REPORT_OUT)"
@@ -66,6 +67,8 @@ $(DATA_DOCS_STAMP): package.json package-lock.json .npmrc | $(STAMP)
 #   compat    the DuckDB 1.1 client that must open the published file (test_publish.py): duckdb 1.1.3 vs 2.0.1
 #   superset  Apache Superset (make dashboards): its Flask, SQLAlchemy and pandas pins conflict with dbt's
 #   contract  datacontract-cli[duckdb] 1.2.8 (datacontract test in make test): it requires duckdb <1.6
+#   spark     dbt-spark with pyspark (make test-spark): no pin conflicts, but Great Expectations imports pyspark
+#             wherever it is installed, slowing every publish in .venv and printing pyspark's warnings
 define side_env
 $(1): .venv-$(2)/.synced-$$(shell sha256sum requirements-$(2).lock | cut -c1-16)
 .venv-$(2)/.synced-%: requirements-$(2).lock | $$(STAMP)
@@ -78,6 +81,7 @@ endef
 $(eval $(call side_env,compat,compat))
 $(eval $(call side_env,superset,superset))
 $(eval $(call side_env,contract-tools,contract))
+$(eval $(call side_env,spark-env,spark))
 
 # The one step that rewrites the committed public interface (dbt parse, then compare): docs/contracts.md.
 release: install
@@ -95,6 +99,11 @@ rollback: install
 
 test: install
 	@$(BIN)/python -m digital_city test
+
+# The warehouse on Apache Spark (docs/spark.md), a CI step of its own after `make test`: every node built on the
+# spark target (Spark in-process, Parquet under build/spark/), then every mart compared with DuckDB's, row by row.
+test-spark: install spark-env
+	@.venv-spark/bin/python -m pytest digital_city/tests/test_spark.py -q -s -p no:cacheprovider
 
 bench: install
 	@$(BIN)/python -m digital_city bench

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "digital_city.contracts.command",
         "the public interface: check (make test), release (make release), test (datacontract test of a release)",
     ),
+    "spark": ("digital_city.spark", "build the warehouse on Apache Spark, in-process (make test-spark; docs/spark.md)"),
     "bench": ("digital_city.bench", "time install, parse and build on this machine (make bench)"),
 }
 

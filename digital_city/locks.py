@@ -25,8 +25,9 @@ HELD_ENV = "DIGITAL_CITY_HELD_LOCKS"
 
 
 def lock_path_for(resource: Path) -> Path:
-    """The lock file of a work database (`<db>.lock`) or of a publish directory (`<dir>/.publish.lock`)."""
-    if resource.suffix == ".duckdb":
+    """The lock file of a work database (`<db>.lock`), of Spark's Derby metastore directory (`metastore_db.lock`
+    beside it: a fresh Spark build deletes the directory) or of a publish directory (`<dir>/.publish.lock`)."""
+    if resource.suffix == ".duckdb" or resource.name == "metastore_db":
         return resource.with_name(resource.name + ".lock")
     return resource / ".publish.lock"
 

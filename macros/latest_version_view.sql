@@ -11,23 +11,30 @@
     {%- set version = model.get('version') -%}
     {%- set latest = model.get('latest_version') -%}
     {%- if version is not none and latest is not none and version | string == latest | string -%}
-        {%- set view = this.schema ~ '.' ~ model.name -%}
-        {%- set statements = [
-            'create or replace view ' ~ view ~ ' as select * from ' ~ this.schema ~ '.' ~ this.identifier,
-            'comment on view ' ~ view ~ ' is ' ~ sql_text_literal(model.description),
-        ] -%}
-        {%- for column in model.columns.values() if column.description -%}
-            {%- do statements.append(
-                'comment on column ' ~ view ~ '.' ~ column.name ~ ' is ' ~ sql_text_literal(column.description)
-            ) -%}
-        {%- endfor -%}
-        {%- if target.type == 'postgres' -%}
-            {%- do statements.append('grant select on ' ~ view ~ ' to bi_reader') -%}
-        {%- endif -%}
-        {{ statements | join(';\n') }}
+        {{ adapter.dispatch('version_view_sql', 'digital_city')(this.schema ~ '.' ~ model.name, this.schema ~ '.' ~ this.identifier) }}
     {%- endif -%}
 {% endmacro %}
 
+{% macro default__version_view_sql(view, source) %}
+    {%- set statements = [
+        'create or replace view ' ~ view ~ ' as select * from ' ~ source,
+        'comment on view ' ~ view ~ ' is ' ~ sql_text_literal(model.description),
+    ] -%}
+    {%- for column in model.columns.values() if column.description -%}
+        {%- do statements.append(
+            'comment on column ' ~ view ~ '.' ~ column.name ~ ' is ' ~ sql_text_literal(column.description)
+        ) -%}
+    {%- endfor -%}
+    {%- if target.type == 'postgres' -%}
+        {%- do statements.append('grant select on ' ~ view ~ ' to bi_reader') -%}
+    {%- endif -%}
+    {{ statements | join(';\n') }}
+{% endmacro %}
+
 {% macro sql_text_literal(text) -%}
+    {{ return(adapter.dispatch('sql_text_literal', 'digital_city')(text)) }}
+{%- endmacro %}
+
+{% macro default__sql_text_literal(text) -%}
     '{{ (text or '') | replace("'", "''") }}'
 {%- endmacro %}

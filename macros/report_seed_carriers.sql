@@ -45,8 +45,8 @@ from (
 ) as carriers (source_seed, carried_by_marts)
 {%- else %}
 select
-    cast(null as varchar) as source_seed,
-    cast(null as varchar) as carried_by_marts
+    cast(null as {{ string_type() }}) as source_seed,
+    cast(null as {{ string_type() }}) as carried_by_marts
 where false
 {%- endif %}
 {% endmacro %}

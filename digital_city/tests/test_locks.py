@@ -38,6 +38,7 @@ def wait_for_line(process: subprocess.Popen[str], expected: str) -> None:
 def test_lock_files_sit_beside_what_they_protect(tmp_path: Path) -> None:
     assert locks.lock_path_for(tmp_path / "w" / "db.duckdb") == tmp_path / "w" / "db.duckdb.lock"
     assert locks.lock_path_for(tmp_path / "warehouse") == tmp_path / "warehouse" / ".publish.lock"
+    assert locks.lock_path_for(tmp_path / "spark" / "metastore_db") == tmp_path / "spark" / "metastore_db.lock"
 
 
 def test_a_second_holder_waits_naming_the_first_and_goes_on_when_it_ends(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Compare every mart of a DuckDB warehouse file with the same marts on another engine, value by value.
 
 Any engine: the other side is a {mart: Table} mapping, read with `dbapi_marts` from a DB-API connection
-(PostgreSQL's psycopg2) or built by the caller from whatever its engine returns (Spark's rows).
+(PostgreSQL's psycopg2) or with `spark_marts` from a SparkSession (test_spark.py).
 
 Both sides go through one rendering, so "the same" means the same for a reader of the data: numbers (integer,
 decimal or double) as fixed-point text with PLACES decimal places, dates as YYYY-MM-DD, timestamps as
@@ -109,6 +109,16 @@ def dbapi_marts(connection: Any, placeholder: str = "%s") -> dict[str, Table]:
             tables[name] = Table([d[0] for d in cursor.description], cursor.fetchall())
     finally:
         cursor.close()
+    return tables
+
+
+def spark_marts(session: Any) -> dict[str, Table]:
+    """Every table and view of the marts schema through a SparkSession (pyspark's Rows are tuples of Python values)."""
+    names = sorted(table.name for table in session.catalog.listTables(MART_SCHEMA))
+    tables = {}
+    for name in names:
+        frame = session.sql(f"select * from `{MART_SCHEMA}`.`{name}`")
+        tables[name] = Table(list(frame.columns), [tuple(row) for row in frame.collect()])
     return tables
 
 

@@ -7,14 +7,14 @@ with generations as (
 
 ages as (
     select ages.age
-    from generate_series(0, 100) as ages (age)
+    from {{ integer_series(0, 100) }} as ages (age)
 ),
 
 ages_in_generations as (
     select
         ages.age,
         count(*) as generation_count,
-        string_agg(generations.generation_zh, '/' order by generations.display_order) as generations_zh
+        {{ ordered_string_agg("generations.generation_zh", "'/'", "generations.display_order") }} as generations_zh
     from ages
     inner join generations
         on
@@ -26,18 +26,21 @@ ages_in_generations as (
 generation_overlaps as (
     select
         count(case when generation_count > 1 then 1 end) as overlapping_ages,
-        string_agg(
-            case when generation_count > 1 then cast(age as varchar) || '岁 (' || generations_zh || ')' end,
-            ', ' order by age
-        ) as overlaps_listed
+        {{ ordered_string_agg(
+            "case when generation_count > 1 then cast(age as " ~ string_type() ~ ") || '岁 (' || generations_zh
+            || ')' end",
+            "', '",
+            "age",
+        ) }} as overlaps_listed
     from ages_in_generations
 ),
 
 printed_generations as (
     select
         max(report_section) as report_section,
-        string_agg(generation_zh || '：' || cohort_raw || '，' || age_raw, '；' order by display_order) as printed_zh,
-        string_agg(age_raw, ' / ' order by display_order) as ages_raw
+        {{ ordered_string_agg("generation_zh || '：' || cohort_raw || '，'
+        || age_raw", "'；'", "display_order") }} as printed_zh,
+        {{ ordered_string_agg("age_raw", "' / '", "display_order") }} as ages_raw
     from generations
 ),
 
@@ -53,12 +56,12 @@ claim_generations as (
         'count' as stated_unit,
         overlap_stats.overlapping_ages as recomputed_value,
         'count' as recomputed_unit,
-        cast(null as varchar) as inputs_detail,
+        cast(null as {{ string_type() }}) as inputs_detail,
         case when overlap_stats.overlapping_ages = 0 then 'holds' else 'fails' end as verdict,
-        cast(overlap_stats.overlapping_ages as varchar) || ' ages fall in two generations: '
+        cast(overlap_stats.overlapping_ages as {{ string_type() }}) || ' ages fall in two generations: '
         || overlap_stats.overlaps_listed || '. The cohorts overlap too (80/90后 and 95后 share births 1995-1999).'
             as explanation_en,
-        cast(overlap_stats.overlapping_ages as varchar) || '个年龄同属两个世代：' || overlap_stats.overlaps_listed
+        cast(overlap_stats.overlapping_ages as {{ string_type() }}) || '个年龄同属两个世代：' || overlap_stats.overlaps_listed
         || '。出生年代亦重叠（80/90后与95后共享1995-1999年出生者）。' as explanation_zh
     from printed_generations as printed
     cross join generation_overlaps as overlap_stats

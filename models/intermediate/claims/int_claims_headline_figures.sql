@@ -36,13 +36,14 @@ claim_pilots as (
         headline.unit as stated_unit,
         totals.designations as recomputed_value,
         'count' as recomputed_unit,
-        cast(totals.programs as varchar) as inputs_detail,
+        cast(totals.programs as {{ string_type() }}) as inputs_detail,
         case when totals.designations > headline.value then 'holds' else 'fails' end as verdict,
-        'The ' || cast(totals.programs as varchar) || ' programmes in the table add up to '
-        || cast(totals.designations as varchar) || ' designations, against more than '
-        || cast(cast(headline.value as integer) as varchar) || ' stated.' as explanation_en,
-        '表中' || cast(totals.programs as varchar) || '个试点项目合计' || cast(totals.designations as varchar)
-        || '个试点，与“超过' || cast(cast(headline.value as integer) as varchar) || '个”相比。' as explanation_zh
+        'The ' || cast(totals.programs as {{ string_type() }}) || ' programmes in the table add up to '
+        || cast(totals.designations as {{ string_type() }}) || ' designations, against more than '
+        || cast(cast(headline.value as integer) as {{ string_type() }}) || ' stated.' as explanation_en,
+        '表中' || cast(totals.programs as {{ string_type() }}) || '个试点项目合计'
+        || cast(totals.designations as {{ string_type() }})
+        || '个试点，与“超过' || cast(cast(headline.value as integer) as {{ string_type() }}) || '个”相比。' as explanation_zh
     from headline_figures as headline
     cross join pilot_totals as totals
     where headline.headline_figure_key = 'pilot_cities_total_text'
@@ -59,18 +60,20 @@ claim_pilot_cities as (
         headline.unit as stated_unit,
         totals.designations as recomputed_value,
         'count' as recomputed_unit,
-        cast(units.prefecture_count as varchar) as inputs_detail,
+        cast(units.prefecture_count as {{ string_type() }}) as inputs_detail,
         case
             when totals.designations <= headline.value then 'fails'
             when units.prefecture_count > headline.value then 'holds'
             else 'holds_under_assumption'
         end as verdict,
-        cast(totals.designations as varchar) || ' designations exceed '
-        || cast(cast(headline.value as integer) as varchar) || ', but China has only '
-        || cast(units.prefecture_count as varchar) || ' prefecture-level units, so the figure counts designations '
+        cast(totals.designations as {{ string_type() }}) || ' designations exceed '
+        || cast(cast(headline.value as integer) as {{ string_type() }}) || ', but China has only '
+        || cast(units.prefecture_count as {{ string_type() }})
+        || ' prefecture-level units, so the figure counts designations '
         || '(or includes county-level places), not distinct prefecture-level cities.' as explanation_en,
-        cast(totals.designations as varchar) || '个试点批次超过' || cast(cast(headline.value as integer) as varchar)
-        || '，但全国仅有' || cast(units.prefecture_count as varchar)
+        cast(totals.designations as {{ string_type() }}) || '个试点批次超过'
+        || cast(cast(headline.value as integer) as {{ string_type() }})
+        || '，但全国仅有' || cast(units.prefecture_count as {{ string_type() }})
         || '个地级单位，故该数字统计的是试点批次（或含县级单位），而非不重复的地级城市。' as explanation_zh
     from headline_figures as headline
     cross join pilot_totals as totals
@@ -102,22 +105,25 @@ claim_china_share as (
         'percent' as stated_unit,
         round(100.0 * totals.designations / projects.world_projects, 4) as recomputed_value,
         'percent' as recomputed_unit,
-        cast(null as varchar) as inputs_detail,
+        cast(null as {{ string_type() }}) as inputs_detail,
         case
             when 100.0 * totals.designations / (2 * projects.world_projects - 1) > projects.china_share_pct then 'holds'
             when 100.0 * totals.designations / projects.world_projects <= projects.china_share_pct then 'fails'
             else 'holds_under_assumption'
         end as verdict,
-        cast(totals.designations as varchar) || ' designations are '
+        cast(totals.designations as {{ string_type() }}) || ' designations are '
         || {{ format_decimal('100.0 * totals.designations / projects.world_projects', 1) }}
-        || '% of 1,000 projects; the share stays above ' || cast(cast(projects.china_share_pct as integer) as varchar)
+        || '% of 1,000 projects; the share stays above '
+        || cast(cast(projects.china_share_pct as integer) as {{ string_type() }})
         || '% only while the world total is below '
-        || cast(cast(ceil(100.0 * totals.designations / projects.china_share_pct) as integer) as varchar) || '.'
+        || cast(cast(ceil(100.0 * totals.designations / projects.china_share_pct) as integer) as {{ string_type() }})
+        || '.'
             as explanation_en,
-        cast(totals.designations as varchar) || '个试点占1000个项目的'
+        cast(totals.designations as {{ string_type() }}) || '个试点占1000个项目的'
         || {{ format_decimal('100.0 * totals.designations / projects.world_projects', 1) }} || '%；全球项目总数低于'
-        || cast(cast(ceil(100.0 * totals.designations / projects.china_share_pct) as integer) as varchar)
-        || '个时，中国占比才超过' || cast(cast(projects.china_share_pct as integer) as varchar) || '%。' as explanation_zh
+        || cast(cast(ceil(100.0 * totals.designations / projects.china_share_pct) as integer) as {{ string_type() }})
+        || '个时，中国占比才超过' || cast(cast(projects.china_share_pct as integer) as {{ string_type() }})
+        || '%。' as explanation_zh
     from global_projects as projects
     cross join pilot_totals as totals
 ),
@@ -145,7 +151,7 @@ claim_urbanisation as (
         'persons' as stated_unit,
         round(urban.urban_population / (urban.urban_share_pct / 100), 0) as recomputed_value,
         'persons' as recomputed_unit,
-        cast(null as varchar) as inputs_detail,
+        cast(null as {{ string_type() }}) as inputs_detail,
         'cannot_be_checked' as verdict,
         'The two figures imply a 2030 world population of '
         || {{ format_decimal('urban.urban_population / (urban.urban_share_pct / 100) / 1e9', 2) }}

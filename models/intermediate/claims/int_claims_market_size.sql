@@ -51,7 +51,7 @@ claim_idc_growth as (
         'usd' as stated_unit,
         growth.core_cagr_pct as recomputed_value,
         'percent' as recomputed_unit,
-        cast(null as varchar) as inputs_detail,
+        cast(null as {{ string_type() }}) as inputs_detail,
         case when idc.idc_points > 2 then 'holds' else 'cannot_be_checked' end as verdict,
         'Only the two endpoints are printed: they imply ' || {{ format_decimal('growth.core_cagr_pct', 4) }}
         || '% a year (x' || {{ format_decimal('idc.end_value_usd / idc.start_value_usd', 3) }}
@@ -92,7 +92,8 @@ trillion_by_reading as (
         claim.report_section,
         rates.min_rate,
         rates.max_rate,
-        cast(rates.first_rate_year as varchar) || '-' || cast(rates.last_rate_year as varchar) as rate_years,
+        cast(rates.first_rate_year as {{ string_type() }}) || '-'
+        || cast(rates.last_rate_year as {{ string_type() }}) as rate_years,
         claim.value / market.value_usd as break_even_rate,
         case
             when market.value_usd * rates.min_rate > claim.value then 'holds'
@@ -147,7 +148,7 @@ claim_trillion_overall as (
         'cny' as stated_unit,
         greatest(on_top.value_cny, in_total.value_cny) as recomputed_value,
         'cny' as recomputed_unit,
-        cast(null as varchar) as inputs_detail,
+        cast(null as {{ string_type() }}) as inputs_detail,
         case
             when on_top.verdict = 'holds' and in_total.verdict = 'holds' then 'holds'
             when on_top.verdict = 'fails' and in_total.verdict = 'fails' then 'fails'

@@ -25,7 +25,10 @@ broadband_years as (
         pilot.quote_zh,
         pilot.report_section,
         min(members.designation_year) as list_year,
-        count(members.program_key) as listed_entities
+        count(members.program_key) as listed_entities,
+        cast(pilot.designation_year as {{ string_type() }}) as report_year_text,
+        cast(pilot.designation_count as {{ string_type() }}) as designation_count_text,
+        cast(min(members.designation_year) as {{ string_type() }}) as list_year_text
     from pilot_programs as pilot
     inner join program_members as members
         on pilot.program_key = members.program_key
@@ -37,28 +40,29 @@ claim_broadband as (
     select
         'broadband_china_batches_match_lists' as claim_key,
         max(report_section) as report_section,
-        string_agg(quote_zh, '；' order by program_key) as quoted_claim_zh,
-        string_agg(
-            cast(report_year as varchar) || ':' || cast(designation_count as varchar), ', ' order by program_key
-        ) as stated_value_raw,
+        {{ ordered_string_agg("quote_zh", "'；'", "program_key") }} as quoted_claim_zh,
+        {{ ordered_string_agg(
+            "report_year_text || ':' || designation_count_text", "', '", "program_key"
+        ) }} as stated_value_raw,
         sum(designation_count) as stated_value,
         'exact' as stated_qualifier,
         'count' as stated_unit,
         sum(listed_entities) as recomputed_value,
         'count' as recomputed_unit,
-        cast(null as varchar) as inputs_detail,
+        cast(null as {{ string_type() }}) as inputs_detail,
         case
             when bool_and(listed_entities = designation_count) and bool_and(report_year = list_year) then 'holds'
             when bool_and(listed_entities = designation_count) then 'holds_under_assumption'
             else 'fails'
         end as verdict,
-        'The lists hold ' || cast(sum(listed_entities) as varchar) || ' entities against '
-        || cast(sum(designation_count) as varchar) || ' printed. Years as printed vs announced: '
-        || string_agg(cast(report_year as varchar) || ' vs ' || cast(list_year as varchar), ', ' order by program_key)
+        'The lists hold ' || cast(sum(listed_entities) as {{ string_type() }}) || ' entities against '
+        || cast(sum(designation_count) as {{ string_type() }}) || ' printed. Years as printed vs announced: '
+        || {{ ordered_string_agg("report_year_text || ' vs ' || list_year_text", "', '", "program_key") }}
         || '.' as explanation_en,
-        '官方名单共' || cast(sum(listed_entities) as varchar) || '个，报告为' || cast(sum(designation_count) as varchar)
+        '官方名单共' || cast(sum(listed_entities) as {{ string_type() }}) || '个，报告为'
+        || cast(sum(designation_count) as {{ string_type() }})
         || '个。报告年份与公布年份：'
-        || string_agg(cast(report_year as varchar) || '/' || cast(list_year as varchar), '，' order by program_key)
+        || {{ ordered_string_agg("report_year_text || '/' || list_year_text", "'，'", "program_key") }}
         || '。' as explanation_zh
     from broadband_years
 ),
@@ -88,22 +92,24 @@ claim_list_counts as (
         program_key || '_count_matches_list' as claim_key,
         report_section,
         quote_zh as quoted_claim_zh,
-        cast(designation_count as varchar) as stated_value_raw,
+        cast(designation_count as {{ string_type() }}) as stated_value_raw,
         designation_count as stated_value,
         'exact' as stated_qualifier,
         'count' as stated_unit,
         listed_entities as recomputed_value,
         'count' as recomputed_unit,
-        cast(null as varchar) as inputs_detail,
+        cast(null as {{ string_type() }}) as inputs_detail,
         case
             when listed_entities = designation_count then 'holds'
             when listed_entities < designation_count and list_completeness = 'partial' then 'cannot_be_checked'
             else 'fails'
         end as verdict,
-        'The ' || list_completeness || ' list holds ' || cast(listed_entities as varchar) || ' entities against '
-        || cast(designation_count as varchar) || ' printed.' as explanation_en,
+        'The ' || list_completeness || ' list holds ' || cast(listed_entities as {{ string_type() }})
+        || ' entities against '
+        || cast(designation_count as {{ string_type() }}) || ' printed.' as explanation_en,
         case when list_completeness = 'partial' then '不完整' else '完整' end
-        || '名单共' || cast(listed_entities as varchar) || '个，报告为' || cast(designation_count as varchar) || '个。'
+        || '名单共' || cast(listed_entities as {{ string_type() }}) || '个，报告为'
+        || cast(designation_count as {{ string_type() }}) || '个。'
             as explanation_zh
     from list_counts
 ),
@@ -126,21 +132,23 @@ claim_nasg as (
         'nasg_2017_pilots_new_in_2017' as claim_key,
         nasg.report_section,
         nasg.quote_zh as quoted_claim_zh,
-        cast(nasg.printed_2017 as varchar) as stated_value_raw,
+        cast(nasg.printed_2017 as {{ string_type() }}) as stated_value_raw,
         nasg.printed_2017 as stated_value,
         'exact' as stated_qualifier,
         'count' as stated_unit,
         nasg.printed_2017 - nasg.announced_earlier as recomputed_value,
         'count' as recomputed_unit,
-        cast(null as varchar) as inputs_detail,
+        cast(null as {{ string_type() }}) as inputs_detail,
         case when nasg.announced_earlier > 0 then 'holds_under_assumption' else 'holds' end as verdict,
-        'Footnote 2: ' || cast(cast(nasg.announced_earlier as integer) as varchar) || ' of the '
-        || cast(nasg.printed_2017 as varchar) || ' were announced in 2013 and 2015, so '
-        || cast(cast(nasg.printed_2017 - nasg.announced_earlier as integer) as varchar) || ' were new in 2017.'
+        'Footnote 2: ' || cast(cast(nasg.announced_earlier as integer) as {{ string_type() }}) || ' of the '
+        || cast(nasg.printed_2017 as {{ string_type() }}) || ' were announced in 2013 and 2015, so '
+        || cast(cast(nasg.printed_2017 - nasg.announced_earlier as integer) as {{ string_type() }})
+        || ' were new in 2017.'
             as explanation_en,
-        '脚注2：' || cast(nasg.printed_2017 as varchar) || '个中的'
-        || cast(cast(nasg.announced_earlier as integer) as varchar) || '个已于2013、2015年发布，2017年新增'
-        || cast(cast(nasg.printed_2017 - nasg.announced_earlier as integer) as varchar) || '个。' as explanation_zh
+        '脚注2：' || cast(nasg.printed_2017 as {{ string_type() }}) || '个中的'
+        || cast(cast(nasg.announced_earlier as integer) as {{ string_type() }}) || '个已于2013、2015年发布，2017年新增'
+        || cast(cast(nasg.printed_2017 - nasg.announced_earlier as integer) as {{ string_type() }})
+        || '个。' as explanation_zh
     from nasg_rows as nasg
 ),
 

@@ -39,24 +39,30 @@ claim_sample_sizes as (
     select
         'douyin_survey_sample_sizes' as claim_key,
         sizes.report_section,
-        cast(null as varchar) as quoted_claim_zh,
-        'N=' || cast(sizes.smallest as varchar) || ' / N=' || cast(sizes.largest as varchar) as stated_value_raw,
+        cast(null as {{ string_type() }}) as quoted_claim_zh,
+        'N=' || cast(sizes.smallest as {{ string_type() }}) || ' / N='
+        || cast(sizes.largest as {{ string_type() }}) as stated_value_raw,
         sizes.smallest as stated_value,
         'exact' as stated_qualifier,
         'persons' as stated_unit,
         sizes.largest - sizes.smallest as recomputed_value,
         'persons' as recomputed_unit,
-        cast(null as varchar) as inputs_detail,
+        cast(null as {{ string_type() }}) as inputs_detail,
         case
             when sizes.distinct_sizes = 1 then 'holds'
             when sizes.distinct_months = 1 then 'holds_under_assumption'
             else 'cannot_be_checked'
         end as verdict,
-        cast(sizes.distinct_sizes as varchar) || ' distinct sample sizes in ' || cast(sizes.distinct_months as varchar)
-        || ' survey month(s): ' || cast(sizes.smallest as varchar) || ' and ' || cast(sizes.largest as varchar)
-        || ' respondents, ' || cast(sizes.largest - sizes.smallest as varchar) || ' apart.' as explanation_en,
-        '同一调研月份出现' || cast(sizes.distinct_sizes as varchar) || '个样本量：' || cast(sizes.smallest as varchar)
-        || '与' || cast(sizes.largest as varchar) || '，相差' || cast(sizes.largest - sizes.smallest as varchar) || '。'
+        cast(sizes.distinct_sizes as {{ string_type() }}) || ' distinct sample sizes in '
+        || cast(sizes.distinct_months as {{ string_type() }})
+        || ' survey month(s): ' || cast(sizes.smallest as {{ string_type() }}) || ' and '
+        || cast(sizes.largest as {{ string_type() }})
+        || ' respondents, ' || cast(sizes.largest - sizes.smallest as {{ string_type() }})
+        || ' apart.' as explanation_en,
+        '同一调研月份出现' || cast(sizes.distinct_sizes as {{ string_type() }}) || '个样本量：'
+        || cast(sizes.smallest as {{ string_type() }})
+        || '与' || cast(sizes.largest as {{ string_type() }}) || '，相差'
+        || cast(sizes.largest - sizes.smallest as {{ string_type() }}) || '。'
             as explanation_zh
     from sample_sizes as sizes
 ),

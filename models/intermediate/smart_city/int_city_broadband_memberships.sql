@@ -11,13 +11,10 @@ programs as (
 select
     members.city_code,
     cast(count(distinct members.program_key) as integer) as broadband_china_batch_count,
-    string_agg(
-        distinct cast(members.designation_year as varchar), ', '
-        order by cast(members.designation_year as varchar)
-    ) as broadband_china_years,
-    string_agg(
-        distinct programs.program_name_zh, '; ' order by programs.program_name_zh
-    ) as broadband_china_programs_zh,
+    {{ ordered_string_agg(
+        "cast(members.designation_year as " ~ string_type() ~ ")", "', '", distinct=true
+    ) }} as broadband_china_years,
+    {{ ordered_string_agg("programs.program_name_zh", "'; '", distinct=true) }} as broadband_china_programs_zh,
     bool_or(members.covers_whole_prefecture) as broadband_china_covers_whole_city
 from members
 inner join programs

@@ -84,7 +84,7 @@ derived_measures as (
         cast(round(measures.value_usd, 2) as decimal(20, 2)) as value_usd,
         exchange_rates.cny_per_usd,
         cast(round(measures.value_usd * exchange_rates.cny_per_usd, 2) as decimal(22, 2)) as value_cny,
-        cast(null as varchar) as qualifier,
+        cast(null as {{ string_type() }}) as qualifier,
         case
             when measures.measure_code != 'core_tech_investment' then 'multiplier_reading'
             when measures.is_reported then 'idc_reported'
@@ -144,7 +144,7 @@ select
     market_sizes.value_cny,
     market_sizes.qualifier,
     derivations.derivation_method,
-    replace(derivations.derived_from, '{}', cast(market_sizes.market_year as varchar)) as derived_from,
+    replace(derivations.derived_from, '{}', cast(market_sizes.market_year as {{ string_type() }})) as derived_from,
     market_sizes.report_section,
     market_sizes.cited_source
 from market_sizes

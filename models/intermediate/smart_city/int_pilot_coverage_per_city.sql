@@ -23,7 +23,7 @@ per_city as (
         max(province_name_zh) as province_name_zh,
         max(population_2020) as population_2020,
         count(*) as member_entity_count,
-        string_agg(entity_name, '、' order by list_order) as member_entity_names,
+        {{ ordered_string_agg("entity_name", "'、'", "list_order") }} as member_entity_names,
         bool_or(covers_whole_prefecture) as counts_as_member_city,
         max(member_list_status) as member_list_status
     from members

@@ -69,7 +69,7 @@ canonical_ranges as (
 age_overlaps as (
     select
         left_side.generation_key,
-        string_agg(right_side.generation_zh, ', ' order by right_side.display_order) as age_overlaps_with
+        {{ ordered_string_agg("right_side.generation_zh", "', '", "right_side.display_order") }} as age_overlaps_with
     from generations_with_years as left_side
     inner join generations_with_years as right_side
         on
@@ -83,7 +83,7 @@ age_overlaps as (
 cohort_overlaps as (
     select
         left_side.generation_key,
-        string_agg(right_side.generation_zh, ', ' order by right_side.display_order) as cohort_overlaps_with
+        {{ ordered_string_agg("right_side.generation_zh", "', '", "right_side.display_order") }} as cohort_overlaps_with
     from generations_with_years as left_side
     inner join generations_with_years as right_side
         on

@@ -45,7 +45,7 @@ policy_summary as (
     select
         place_zh as city_zh,
         cast(min(policy_year) as smallint) as talent_policy_year,
-        string_agg(document_name_zh, '; ' order by policy_year) as talent_policy_documents_zh
+        {{ ordered_string_agg("document_name_zh", "'; '", "policy_year") }} as talent_policy_documents_zh
     from policies
     group by place_zh
 ),

@@ -11,7 +11,7 @@ survey_sample_sizes as (
     select
         survey_name_zh,
         survey_month,
-        string_agg(distinct sample_size_raw, '; ' order by sample_size_raw) as sample_sizes_printed,
+        {{ ordered_string_agg("sample_size_raw", "'; '", distinct=true) }} as sample_sizes_printed,
         count(distinct sample_size) > 1 as has_conflicting_sample_sizes
     from findings
     where survey_name_zh is not null and survey_month is not null

@@ -16,7 +16,9 @@ generations as (
 overlapping_generations as (
     select
         founders.founder_key,
-        string_agg(generations.generation_key, ', ' order by generations.display_order) as canonical_generation_keys
+        {{ ordered_string_agg(
+            "generations.generation_key", "', '", "generations.display_order"
+        ) }} as canonical_generation_keys
     from founders
     inner join cohort_readings
         on founders.cohort_raw = cohort_readings.cohort_raw

@@ -3,7 +3,7 @@ with market_sizes as (
 )
 
 select
-    measure_code || '__' || multiplier_reading || '__' || cast(market_year as varchar) as market_size_key,
+    measure_code || '__' || multiplier_reading || '__' || cast(market_year as {{ string_type() }}) as market_size_key,
     cast(market_year as smallint) as market_year,
     measure_code,
     measure_zh,

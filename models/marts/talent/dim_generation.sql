@@ -22,8 +22,8 @@ select
     printed_birth_year_high,
     canonical_birth_year_low,
     canonical_birth_year_high,
-    coalesce(cast(canonical_birth_year_low as varchar), '') || '–'
-    || coalesce(cast(canonical_birth_year_high as varchar), '') as canonical_birth_years_label,
+    coalesce(cast(canonical_birth_year_low as {{ string_type() }}), '') || '–'
+    || coalesce(cast(canonical_birth_year_high as {{ string_type() }}), '') as canonical_birth_years_label,
     age_overlaps_with,
     cohort_overlaps_with,
     age_overlaps_with is not null or cohort_overlaps_with is not null as has_printed_overlap,

@@ -23,7 +23,7 @@ mart_years as (
 missing_years as (
     select
         'year outside the spine' as problem,
-        cast(mart_years.mart_year as varchar) as detail
+        cast(mart_years.mart_year as {{ string_type() }}) as detail
     from mart_years
     left join {{ ref('dim_date') }} as dim_date
         on make_date(mart_years.mart_year, 1, 1) = dim_date.date_day
@@ -33,9 +33,9 @@ missing_years as (
 gaps as (
     select
         'days missing inside the spine' as problem,
-        cast(last_day - first_day + 1 - day_count as varchar) as detail
+        cast({{ days_between('first_day', 'last_day') }} + 1 - day_count as {{ string_type() }}) as detail
     from spine_span
-    where last_day - first_day + 1 != day_count
+    where {{ days_between('first_day', 'last_day') }} + 1 != day_count
 )
 
 select * from missing_years

@@ -12,3 +12,12 @@
         '\1'
     )
 {%- endmacro %}
+
+{#- Spark reads backslashes in string literals as escapes and writes a regex group as $1. -#}
+{% macro spark__format_decimal(expression, places) -%}
+    regexp_replace(
+        cast(round(cast({{ expression }} as decimal(38, 10)), {{ places }}) as string),
+        '(\\.[0-9]*?[0-9])0+$',
+        '$1'
+    )
+{%- endmacro %}
