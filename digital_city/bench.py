@@ -168,7 +168,7 @@ def bench_pipeline(scratch: Path, env: dict[str, str], reference: Timing, refere
     ]
 
 
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "data_docs_assets.lock.json", "pyproject.toml",
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "package.json", "package-lock.json", ".npmrc", "pyproject.toml",
                  "requirements.lock")
 PROJECT_DIRS = ("seeds", "models", "macros", "tests", "analyses", "digital_city")
 # The staging model the incremental row edits (one line appended, as a developer's edit).

@@ -1,1 +1,1 @@
-"""Checks that `make test` runs beside the build: quotes, structure rules, generated files."""
+"""The list of checks `make test` runs, in order (run_all.py)."""

@@ -198,7 +198,7 @@ def publish_step(options: Options) -> int:
     from digital_city.publishing import release
     validator = options.record.get("validator")
     if validator is None:
-        from digital_city.validation.expectations import release_validator as validator
+        from digital_city.validation.expectations import expectation_problems as validator
 
     try:
         done = release.publish(
@@ -266,7 +266,7 @@ def fast_path_release(options: Options) -> str | None:
     if options.force or options.select or options.exclude or os.environ.get("CI"):
         return None
     from digital_city.publishing.layout import Warehouse, read_manifest
-    from digital_city.publishing.release import verify_release
+    from digital_city.publishing.files import checksum_problems
 
     warehouse = Warehouse(options.publish_dir)
     current = warehouse.current_id()
@@ -277,7 +277,7 @@ def fast_path_release(options: Options) -> str | None:
         return None
     if (manifest.get("build") or {}).get("kind") == "selected":
         return None  # built from a selection: not what a whole build of these inputs makes
-    problems = verify_release(warehouse.release_dir(current))
+    problems = checksum_problems(warehouse.release_dir(current))
     if problems:
         print(f"release {current} was built from these inputs but fails its checksums ({'; '.join(problems)}): "
               "building it again", flush=True)
@@ -301,7 +301,8 @@ def plan(options: Options) -> Plan:
     if os.environ.get("CI"):
         return Plan("full", "CI is set: CI always builds everything")
     from digital_city.publishing.layout import Warehouse, read_manifest
-    from digital_city.publishing.release import DBT_MANIFEST, verify_release
+    from digital_city.publishing.files import checksum_problems
+    from digital_city.publishing.layout import DBT_MANIFEST
 
     warehouse = Warehouse(options.publish_dir)
     live = warehouse.current_id()
@@ -329,7 +330,7 @@ def plan(options: Options) -> Plan:
     info = options.work_db.stat()
     if (stamp.get("size"), stamp.get("mtime_ns")) != (info.st_size, info.st_mtime_ns):
         return Plan("full", f"{options.work_db} changed since release {live} was built (a dbt command run by hand?)")
-    problems = verify_release(release_dir)
+    problems = checksum_problems(release_dir)
     if problems:
         return Plan("full", f"release {live} fails its checksums ({'; '.join(problems)})")
     state = release_dir / Path(DBT_MANIFEST).parent

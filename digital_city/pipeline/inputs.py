@@ -21,7 +21,7 @@ INPUT_FILES = (
     "packages.yml",
     "pyproject.toml",
     "requirements.lock",
-    "data_docs_assets.lock.json",
+    "package-lock.json",
 )
 # Python's own caches and the project's tests do not change what a build produces.
 IGNORED_PARTS = {"__pycache__", "tests"}
@@ -56,7 +56,7 @@ def inputs_sha256(project_dir: Path, options: Iterable[str] = ()) -> str:
 
 # What no dbt state comparison sees: a change here makes `make build` rebuild everything (build.plan).
 ENVIRONMENT_FILES = ("profiles.yml", "dbt_project.yml", "packages.yml", "pyproject.toml", "requirements.lock",
-                     "data_docs_assets.lock.json")
+                     "package-lock.json")
 
 
 def environment_parts(project_dir: Path, options: Iterable[str] = ()) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Great Expectations in a process started when dbt starts, so its import (most of its fixed cost: pandas, altair,
 scipy and every expectation class, ~4 s of a ~7 s validation on an idle machine) overlaps the dbt build on the other
 core instead of following it. The suites, the Data Docs and the verdict are the same: the worker runs
-`release_validator` and hands back its result or its ReleaseRejected.
+`expectation_problems` and hands back the problems it found.
 
 The worker dies with the build (PR_SET_PDEATHSIG), so a killed build leaves no process holding its locks or output.
 """
@@ -29,11 +29,11 @@ def _warm() -> None:
     import digital_city.validation.expectations  # noqa: F401
 
 
-def _validate(release: Path, manifest: dict[str, Any]) -> None:
-    from digital_city.validation.expectations import release_validator
+def _validate(release: Path, manifest: dict[str, Any]) -> list[str]:
+    from digital_city.validation.expectations import expectation_problems
 
     try:
-        release_validator(release, manifest)
+        return expectation_problems(release, manifest)
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -46,9 +46,9 @@ class ValidationWorker:
                                          initializer=_warm)
         self._pool.submit(int)  # start the worker (and its imports) now
 
-    def __call__(self, release: Path, manifest: dict[str, Any]) -> None:
+    def __call__(self, release: Path, manifest: dict[str, Any]) -> list[str]:
         sys.stdout.flush()
-        self._pool.submit(_validate, release, manifest).result()
+        return self._pool.submit(_validate, release, manifest).result()
 
     def close(self) -> None:
         processes = list((getattr(self._pool, "_processes", None) or {}).values())

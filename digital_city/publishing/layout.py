@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,26 @@ from typing import Any
 DATABASE_FILE = "digital_city.duckdb"
 PARQUET_DIR = "parquet"
 MANIFEST_FILE = "manifest.json"
+# The dbt manifest a release was built from (checksummed like its data files): incremental builds compare with it.
+DBT_MANIFEST = "dbt/manifest.json"
 DATA_DOCS_DIR = "data_docs"
 RELEASES_DIR = ".releases"
 CURRENT = "current"
 STAGING_PREFIX = ".staging-"
 # The paths BI tools use, each a fixed link through `current`.
 ENTRY_LINKS = (DATABASE_FILE, PARQUET_DIR, MANIFEST_FILE, DATA_DOCS_DIR)
+# The schema a release publishes (dbt's marts) and the one that says which release a database is.
+MART_SCHEMA = "marts"
+META_SCHEMA = "meta"
+
+
+def published_relations(relations: list[tuple[str, str]]) -> list[str]:
+    """The marts a release publishes, from (name, information_schema table_type) pairs: every table, and a view only
+    when it is a versioned mart's unversioned name (`<name>` over `<name>_v<n>`, macros/latest_version_view.sql)."""
+    tables = [name for name, kind in relations if kind == "BASE TABLE"]
+    views = [name for name, kind in relations if kind == "VIEW"
+             if any(re.fullmatch(rf"{re.escape(name)}_v\d+", table) for table in tables)]
+    return sorted(tables + views)
 
 
 def read_manifest(release: Path) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from digital_city.project import ROOT
 
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "data_docs_assets.lock.json")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "package.json", "package-lock.json", ".npmrc")
 PROJECT_DIRS = ("seeds", "models", "macros", "tests", "analyses", "digital_city", "contracts")
 # Every run uses the same work path: profiles.yml reads it from DIGITAL_CITY_WORK_DB, and a changed profile makes dbt
 # re-parse the whole project instead of parsing partially.
