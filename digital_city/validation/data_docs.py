@@ -69,12 +69,9 @@ class OfflineError(Exception):
 
 def sri_matches(integrity: str, content: bytes) -> bool:
     """Whether `content` is the file a subresource-integrity attribute (`sha384-<base64>` ...) names."""
-    for token in integrity.split():
-        algorithm, _, expected = token.partition("-")
-        if algorithm in {"sha256", "sha384", "sha512"}:
-            if base64.b64encode(hashlib.new(algorithm, content).digest()).decode() == expected:
-                return True
-    return False
+    tokens = [token.partition("-") for token in integrity.split()]
+    return any(base64.b64encode(hashlib.new(algorithm, content).digest()).decode() == expected
+               for algorithm, _, expected in tokens if algorithm in {"sha256", "sha384", "sha512"})
 
 
 def localise(page: Path, site: Path, text: str) -> str:
