@@ -207,17 +207,29 @@ def bench_goals(scratch: Path, env: dict[str, str]) -> list[Goal]:
     ref_env = dict(env, DBT_PROFILES_DIR=str(project), DBT_PROJECT_DIR=str(project),
                    BENCH_REFERENCE_DB=str(scratch / "reference.duckdb"))
     timed([str(BIN / "dbt"), "parse"], ref_env, scratch / "reference-parse.log", cwd=project)
-    reference = median([timed([str(BIN / "dbt"), "build"], ref_env, scratch / f"reference-build-{i}.log",
-                              cwd=project).wall for i in range(RUNS)])
-    goals = [Goal("reference project `dbt build` (the unit of every ratio)", f"{reference:.1f} s", "1.0x", "", None)]
+    references: list[float] = []
+
+    def reference_now() -> float:
+        # Timed just before each measured run: on a shared machine the load changes within minutes.
+        seconds = timed([str(BIN / "dbt"), "build"], ref_env, scratch / f"reference-build-{len(references)}.log",
+                        cwd=project).wall
+        references.append(seconds)
+        return seconds
+
+    def paired(command: list[str], environment: dict[str, str], log: str, cwd: Path) -> tuple[Timing, float]:
+        reference = reference_now()
+        measured = timed(command, environment, scratch / log, cwd=cwd)
+        return measured, measured.wall / reference
+
+    goals: list[Goal] = []
 
     # An analyst's first command: no Makefile variables, no build/ folder.
     clone = fresh_clone(scratch / "clone")
     analyst = {k: v for k, v in env.items() if not k.startswith(("DBT_PROFILES_DIR", "DBT_PROJECT_DIR", "CI"))}
     try:
-        plain = timed([str(BIN / "dbt"), "build"], analyst, scratch / "plain-dbt-build.log", cwd=clone)
+        plain, ratio = paired([str(BIN / "dbt"), "build"], analyst, "plain-dbt-build.log", clone)
         goals.append(Goal("plain `dbt build` in a fresh clone", f"passes, {plain.wall:.1f} s",
-                          f"{plain.wall / reference:.1f}x", "passes", True))
+                          f"{ratio:.1f}x", "passes", True))
     except RuntimeError:
         goals.append(Goal("plain `dbt build` in a fresh clone", "fails (see plain-dbt-build.log)", "", "passes", False))
     shutil.rmtree(clone / "build", ignore_errors=True)
@@ -227,26 +239,31 @@ def bench_goals(scratch: Path, env: dict[str, str]) -> list[Goal]:
     pipeline = [str(BIN / "python"), "-m", "digital_city", "build", "--work-db", "build/work/digital_city.duckdb",
                 "--publish-dir", "warehouse"]
     first = timed(pipeline, developer, scratch / "first-build.log", cwd=clone)
-    full = [timed(pipeline + ["--force"], developer, scratch / f"full-build-{i}.log", cwd=clone) for i in range(RUNS)]
+    full_runs = [paired(pipeline + ["--force"], developer, f"full-build-{i}.log", clone) for i in range(RUNS)]
+    full = [t for t, _ in full_runs]
     model = next((clone / "models").rglob(f"{EDITED_MODEL}.sql"))
-    edits = []
+    edit_runs = []
     for i in range(RUNS):
         with model.open("a", encoding="utf-8") as out:
             out.write(f"-- bench edit {i}\n")
-        edits.append(timed(pipeline, developer, scratch / f"edit-build-{i}.log", cwd=clone))
+        edit_runs.append(paired(pipeline, developer, f"edit-build-{i}.log", clone))
+    edits = [t for t, _ in edit_runs]
     incremental = [int(n) for n in re.findall(r"incremental build: dbt executed (\d+) nodes",
                                               "".join((scratch / f"edit-build-{i}.log").read_text() for i in range(RUNS)))]
     full_nodes = re.findall(r"full build: dbt executed (\d+) nodes", (scratch / "full-build-0.log").read_text())
     unchanged = [timed(pipeline, developer, scratch / f"no-change-{i}.log", cwd=clone) for i in range(RUNS)]
 
     edit_s, full_s = median([t.wall for t in edits]), median([t.wall for t in full])
+    edit_ratio, full_ratio = median([r for _, r in edit_runs]), median([r for _, r in full_runs])
+    goals.insert(0, Goal("reference project `dbt build` (the unit of every ratio; timed before each run)",
+                         f"{median(references):.1f} s", f"{min(references):.1f}-{max(references):.1f} s", "", None))
     goals.append(Goal(f"one staging model edited ({EDITED_MODEL}) -> new release published", f"{edit_s:.1f} s",
-                      f"{edit_s / reference:.1f}x", "<= 2x the reference build", edit_s / reference <= 2))
+                      f"{edit_ratio:.1f}x", "<= 2x the reference build", edit_ratio <= 2))
     goals.append(Goal("  nodes executed: incremental / full",
                       f"{'/'.join(map(str, incremental)) or '?'} / {full_nodes[0] if full_nodes else '?'}", "",
                       f"all {RUNS} edits took the incremental path", len(incremental) == RUNS))
-    goals.append(Goal("warm full build (`make build FORCE=1`)", f"{full_s:.1f} s", f"{full_s / reference:.1f}x",
-                      "<= 3x the reference build", full_s / reference <= 3))
+    goals.append(Goal("warm full build (`make build FORCE=1`)", f"{full_s:.1f} s", f"{full_ratio:.1f}x",
+                      "<= 3x the reference build", full_ratio <= 3))
     for step, seconds in step_seconds(scratch / "full-build-0.log").items():
         goals.append(Goal(f"  step: {step} (first full run)", f"{seconds:.1f} s", "", "", None))
     goals.append(Goal("fresh-clone `make test` with CI=true", *last_make_test(), "<= 300 s", make_test_met()))
@@ -283,7 +300,8 @@ def read_make_test_record() -> dict[str, Any] | None:
 
 def goals_table(goals: list[Goal]) -> str:
     mark = {True: "met", False: "MISSED", None: "-"}
-    lines = ["| measure | measured (median of 3) | ratio to reference | goal | |", "| --- | ---: | ---: | --- | --- |"]
+    lines = ["| measure | measured (median of 3) | ratio to reference (median of 3 pairs) | goal | |",
+             "| --- | ---: | ---: | --- | --- |"]
     lines += [f"| {g.measure} | {g.value} | {g.ratio} | {g.goal} | {mark[g.met] if g.goal else ''} |" for g in goals]
     return "\n".join(lines)
 
