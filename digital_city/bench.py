@@ -248,8 +248,8 @@ def bench_goals(scratch: Path, env: dict[str, str]) -> list[Goal]:
             out.write(f"-- bench edit {i}\n")
         edit_runs.append(paired(pipeline, developer, f"edit-build-{i}.log", clone))
     edits = [t for t, _ in edit_runs]
-    incremental = [int(n) for n in re.findall(r"incremental build: dbt executed (\d+) nodes",
-                                              "".join((scratch / f"edit-build-{i}.log").read_text() for i in range(RUNS)))]
+    edit_logs = "".join((scratch / f"edit-build-{i}.log").read_text(encoding="utf-8") for i in range(RUNS))
+    incremental = [int(n) for n in re.findall(r"incremental build: dbt executed (\d+) nodes", edit_logs)]
     full_nodes = re.findall(r"full build: dbt executed (\d+) nodes", (scratch / "full-build-0.log").read_text())
     unchanged = [timed(pipeline, developer, scratch / f"no-change-{i}.log", cwd=clone) for i in range(RUNS)]
 

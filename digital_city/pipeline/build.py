@@ -32,6 +32,8 @@ STAMP_SUFFIX = ".built.json"
 # Models whose SQL reads dbt's graph at compile time (macros/report_seed_carriers.sql): state:modified cannot see a
 # change in what they read, so every incremental build rebuilds them and what depends on them.
 GRAPH_READING_MACROS = ("macro.digital_city.report_seed_carriers",)
+# dbt's state:modified compares a seed's contents only below this size (above it, only its path).
+SEED_STATE_LIMIT = 1024 * 1024
 # An incremental build compares contracts with the live release: a breaking change must stop it, not warn.
 INCREMENTAL_ERRORS = ["NoNodesForSelectionCriteria", "UnversionedBreakingChange"]
 
@@ -140,15 +142,15 @@ def target_manifest(options: Options) -> Path:
 
 
 def dbt_step(options: Options) -> int:
-    # dbt is imported here so a seed-check failure stops the pipeline without paying for dbt's import.
-    from digital_city.pipeline import dbt_runner
-
     stamp_path(options.work_db).unlink(missing_ok=True)
     sys.stdout.flush()
     from digital_city.pipeline.validation_worker import ValidationWorker
 
-    # Great Expectations imports on the other core while dbt builds (before dbt starts any thread).
+    # Great Expectations imports on the other core while dbt imports and builds (forked before dbt is loaded).
     options.record["validator"] = ValidationWorker()
+    # dbt is imported here so a seed-check failure stops the pipeline without paying for dbt's import.
+    from digital_city.pipeline import dbt_runner
+
     if options.plan.kind == "full":
         # A full build starts from an empty file: nothing left from an earlier build can hide a failure.
         for stale in (options.work_db, options.work_db.with_name(options.work_db.name + ".wal")):
@@ -313,8 +315,8 @@ def plan(options: Options) -> Plan:
     if not built or not (release_dir / DBT_MANIFEST).is_file():
         return Plan("full", f"release {live} keeps no dbt manifest to compare with")
     if built.get("kind") == "selected":
-        return Plan("full", f"release {live} was built from a selection ({built.get('select') or built.get('exclude')}), "
-                            "not the whole project")
+        selection = built.get("select") or built.get("exclude")
+        return Plan("full", f"release {live} was built from a selection ({selection}), not the whole project")
     before = built.get("environment") or {}
     changed = sorted(k for k in set(before) | set(options.environment) if before.get(k) != options.environment.get(k))
     if changed:
@@ -330,6 +332,10 @@ def plan(options: Options) -> Plan:
     info = options.work_db.stat()
     if (stamp.get("size"), stamp.get("mtime_ns")) != (info.st_size, info.st_mtime_ns):
         return Plan("full", f"{options.work_db} changed since release {live} was built (a dbt command run by hand?)")
+    seeds = (options.project_dir / "seeds").rglob("*.csv")
+    large = sorted(p.name for p in seeds if p.stat().st_size > SEED_STATE_LIMIT)
+    if large:
+        return Plan("full", f"dbt compares seeds over 1 MiB by path only, not content: {', '.join(large)}")
     problems = checksum_problems(release_dir)
     if problems:
         return Plan("full", f"release {live} fails its checksums ({'; '.join(problems)})")

@@ -219,6 +219,12 @@ def test_what_cannot_be_proven_safe_falls_back_to_a_full_build(project: Copy, mo
     other_dbt = {**environment_parts(project.root, ["target=", "warn_error=True"]), "dbt version": "another"}
     assert why(environment=other_dbt) == f"full: dbt version changed since release {live}"
     assert why(publish_dir=project.root / "nowhere") == f"full: no live release in {project.root / 'nowhere'}/"
+    big = project.root / "seeds" / "big_seed.csv"
+    big.write_text("a\n" + "1\n" * 600_000, encoding="utf-8")  # over 1 MiB: dbt compares it by path only
+    try:
+        assert why() == "full: dbt compares seeds over 1 MiB by path only, not content: big_seed.csv"
+    finally:
+        big.unlink()
 
     work_db = project.root / WORK_DB
     stamp = stamp_path(work_db)
