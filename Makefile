@@ -87,8 +87,9 @@ $(eval $(call side_env,spark-env,spark))
 release: install
 	@$(BIN)/python -m digital_city contract release
 
-# seed check -> dbt build (fresh $(WORK_DB)) -> publish (stage, Great Expectations, switch); a failed or killed
-# build leaves $(PUBLISH_DIR)/ serving the release it served.
+# seed check -> dbt build (after an edit only what changed and its downstream, in the kept $(WORK_DB); else all of it,
+# from an empty file, saying why) -> publish (stage, Great Expectations, switch); a failed or killed build leaves
+# $(PUBLISH_DIR)/ serving the release it served (docs/releases.md).
 # digital_city/tests/test_bad_input.py runs this same entry point.
 build: install
 	@mkdir -p $(dir $(WORK_DB)) build/tmp

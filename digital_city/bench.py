@@ -168,6 +168,144 @@ def bench_pipeline(scratch: Path, env: dict[str, str], reference: Timing, refere
     ]
 
 
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "package.json", "package-lock.json", ".npmrc", "pyproject.toml",
+                 "requirements.lock")
+PROJECT_DIRS = ("seeds", "models", "macros", "tests", "analyses", "digital_city")
+# The staging model the incremental row edits (one line appended, as a developer's edit).
+EDITED_MODEL = "stg_report__leader_statements"
+RUNS = 3
+
+
+@dataclass(frozen=True)
+class Goal:
+    measure: str
+    value: str  # as measured
+    ratio: str  # to the reference project's build in the same run, where the goal is a ratio
+    goal: str
+    met: bool | None  # None: not measured in this run
+
+
+def median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def fresh_clone(target: Path) -> Path:
+    """The project's sources as a clone has them (no build/, target/, warehouse/), for runs that edit or build."""
+    target.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        if (ROOT / name).is_file():
+            shutil.copy2(ROOT / name, target / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "tests"))
+    return target
+
+
+def bench_goals(scratch: Path, env: dict[str, str]) -> list[Goal]:
+    """Every row of issue 26's goal table, each timed RUNS times (median) beside the reference project's build."""
+    project = scratch / "reference"
+    write_reference_project(project)
+    ref_env = dict(env, DBT_PROFILES_DIR=str(project), DBT_PROJECT_DIR=str(project),
+                   BENCH_REFERENCE_DB=str(scratch / "reference.duckdb"))
+    timed([str(BIN / "dbt"), "parse"], ref_env, scratch / "reference-parse.log", cwd=project)
+    references: list[float] = []
+
+    def reference_now() -> float:
+        # Timed just before each measured run: on a shared machine the load changes within minutes.
+        seconds = timed([str(BIN / "dbt"), "build"], ref_env, scratch / f"reference-build-{len(references)}.log",
+                        cwd=project).wall
+        references.append(seconds)
+        return seconds
+
+    def paired(command: list[str], environment: dict[str, str], log: str, cwd: Path) -> tuple[Timing, float]:
+        reference = reference_now()
+        measured = timed(command, environment, scratch / log, cwd=cwd)
+        return measured, measured.wall / reference
+
+    goals: list[Goal] = []
+
+    # An analyst's first command: no Makefile variables, no build/ folder.
+    clone = fresh_clone(scratch / "clone")
+    analyst = {k: v for k, v in env.items() if not k.startswith(("DBT_PROFILES_DIR", "DBT_PROJECT_DIR", "CI"))}
+    try:
+        plain, ratio = paired([str(BIN / "dbt"), "build"], analyst, "plain-dbt-build.log", clone)
+        goals.append(Goal("plain `dbt build` in a fresh clone", f"passes, {plain.wall:.1f} s",
+                          f"{ratio:.1f}x", "passes", True))
+    except RuntimeError:
+        goals.append(Goal("plain `dbt build` in a fresh clone", "fails (see plain-dbt-build.log)", "", "passes", False))
+    shutil.rmtree(clone / "build", ignore_errors=True)
+
+    developer = {k: v for k, v in env.items() if k != "CI"}  # CI always builds in full: measure a developer's builds
+    developer.update(DBT_PROFILES_DIR=str(clone), DBT_PROJECT_DIR=str(clone))
+    pipeline = [str(BIN / "python"), "-m", "digital_city", "build", "--work-db", "build/work/digital_city.duckdb",
+                "--publish-dir", "warehouse"]
+    first = timed(pipeline, developer, scratch / "first-build.log", cwd=clone)
+    full_runs = [paired(pipeline + ["--force"], developer, f"full-build-{i}.log", clone) for i in range(RUNS)]
+    full = [t for t, _ in full_runs]
+    model = next((clone / "models").rglob(f"{EDITED_MODEL}.sql"))
+    edit_runs = []
+    for i in range(RUNS):
+        with model.open("a", encoding="utf-8") as out:
+            out.write(f"-- bench edit {i}\n")
+        edit_runs.append(paired(pipeline, developer, f"edit-build-{i}.log", clone))
+    edits = [t for t, _ in edit_runs]
+    edit_logs = "".join((scratch / f"edit-build-{i}.log").read_text(encoding="utf-8") for i in range(RUNS))
+    incremental = [int(n) for n in re.findall(r"incremental build: dbt executed (\d+) nodes", edit_logs)]
+    full_nodes = re.findall(r"full build: dbt executed (\d+) nodes", (scratch / "full-build-0.log").read_text())
+    unchanged = [timed(pipeline, developer, scratch / f"no-change-{i}.log", cwd=clone) for i in range(RUNS)]
+
+    edit_s, full_s = median([t.wall for t in edits]), median([t.wall for t in full])
+    edit_ratio, full_ratio = median([r for _, r in edit_runs]), median([r for _, r in full_runs])
+    goals.insert(0, Goal("reference project `dbt build` (the unit of every ratio; timed before each run)",
+                         f"{median(references):.1f} s", f"{min(references):.1f}-{max(references):.1f} s", "", None))
+    goals.append(Goal(f"one staging model edited ({EDITED_MODEL}) -> new release published", f"{edit_s:.1f} s",
+                      f"{edit_ratio:.1f}x", "<= 2x the reference build", edit_ratio <= 2))
+    goals.append(Goal("  nodes executed: incremental / full",
+                      f"{'/'.join(map(str, incremental)) or '?'} / {full_nodes[0] if full_nodes else '?'}", "",
+                      f"all {RUNS} edits took the incremental path", len(incremental) == RUNS))
+    goals.append(Goal("warm full build (`make build FORCE=1`)", f"{full_s:.1f} s", f"{full_ratio:.1f}x",
+                      "<= 3x the reference build", full_ratio <= 3))
+    for step, seconds in step_seconds(scratch / "full-build-0.log").items():
+        goals.append(Goal(f"  step: {step} (first full run)", f"{seconds:.1f} s", "", "", None))
+    goals.append(Goal("fresh-clone `make test` with CI=true", *last_make_test(), "<= 300 s", make_test_met()))
+    no_change = median([t.wall for t in unchanged])
+    goals.append(Goal("no-change `make build`", f"{no_change:.1f} s", "", "<= 5 s", no_change <= 5))
+    peak = max(t.max_rss_mib for t in [first, *full, *edits, *unchanged])
+    goals.append(Goal("peak memory of any DuckDB-path step", f"{peak:.0f} MiB", "", "<= 500 MiB", peak <= 500))
+    return goals
+
+
+def last_make_test() -> tuple[str, str]:
+    record = read_make_test_record()
+    if record is None:
+        return "not measured here: `make bench` does not run `make test`; run `CI=true make test`", ""
+    return (f"{record['seconds']:.0f} s (last `make test`, {record['finished']}, CI={record.get('ci') or 'unset'}, "
+            f"load {record.get('load')}, {record.get('result')})", "")
+
+
+def make_test_met() -> bool | None:
+    record = read_make_test_record()
+    if record is None or record.get("result") != "passed":
+        return None
+    return float(record["seconds"]) <= 300
+
+
+def read_make_test_record() -> dict[str, Any] | None:
+    from digital_city.checks.run_all import TIMINGS
+
+    try:
+        return json.loads(TIMINGS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def goals_table(goals: list[Goal]) -> str:
+    mark = {True: "met", False: "MISSED", None: "-"}
+    lines = ["| measure | measured (median of 3) | ratio to reference (median of 3 pairs) | goal | |",
+             "| --- | ---: | ---: | --- | --- |"]
+    lines += [f"| {g.measure} | {g.value} | {g.ratio} | {g.goal} | {mark[g.met] if g.goal else ''} |" for g in goals]
+    return "\n".join(lines)
+
+
 def bench_install(scratch: Path, env: dict[str, str], cache: bool) -> Figure:
     venv = scratch / ("venv-warm" if cache else "venv-cold")
     uv = str(BIN / "uv")
@@ -187,15 +325,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-install", action="store_true", help="skip both fresh-install timings")
     parser.add_argument("--skip-cold", action="store_true", help="skip the install without uv's cache (downloads)")
+    parser.add_argument("--goals-only", action="store_true", help="only the goal table of issue 26")
     args = parser.parse_args(argv)
     env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), DBT_PROJECT_DIR=str(ROOT), DO_NOT_TRACK="1",
                DBT_SEND_ANONYMOUS_USAGE_STATS="False")
     with tempfile.TemporaryDirectory(prefix="digital-city-bench-") as tmp:
         scratch = Path(tmp)
         try:
-            reference, reference_nodes, figures = bench_reference(scratch, env)
-            figures += bench_pipeline(scratch, env, reference, reference_nodes)
-            if not args.skip_install:
+            goals = bench_goals(scratch, env)
+            figures: list[Figure] = []
+            if not args.goals_only:
+                reference, reference_nodes, figures = bench_reference(scratch, env)
+                figures += bench_pipeline(scratch, env, reference, reference_nodes)
+            if not args.skip_install and not args.goals_only:
                 figures.append(bench_install(scratch, env, cache=True))
                 if not args.skip_cold:
                     figures.append(bench_install(scratch, env, cache=False))
@@ -208,6 +350,9 @@ def main(argv: list[str] | None = None) -> int:
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("dbt-core", "dbt-duckdb", "duckdb"))
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {versions}, "
           f"{time.strftime('%Y-%m-%d %H:%M %Z')}, load average at the end {load}")
-    print(markdown_table(figures))
+    print(goals_table(goals))
+    if figures:
+        print()
+        print(markdown_table(figures))
     return 0
 

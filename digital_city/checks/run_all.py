@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,8 @@ CI_DIR = ROOT / "build" / "ci"
 CI_DB = CI_DIR / "digital_city.duckdb"
 # The CI build publishes here, as `make build` publishes to warehouse/: the release the later checks read.
 CI_WAREHOUSE = CI_DIR / "warehouse"
+# The last run's times, which `make bench` prints against its goal (outside build/ci/, which each run empties).
+TIMINGS = ROOT / "build" / "make-test-timings.json"
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ def run_locked(selected: list[Check]) -> int:
     (ROOT / "build" / "tmp").mkdir(parents=True, exist_ok=True)
     summary: list[tuple[str, str, float]] = []
     failed = None
+    began = time.perf_counter()
     for check in selected:
         print(f"\n=== {check.name}", flush=True)
         started = time.perf_counter()
@@ -98,7 +102,16 @@ def run_locked(selected: list[Check]) -> int:
         if code != 0:
             failed = check.name
             break
-    print("\n=== summary")
+    total = time.perf_counter() - began
+    TIMINGS.write_text(json.dumps({
+        "seconds": round(total, 1),
+        "finished": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "ci": os.environ.get("CI", ""),
+        "load": ", ".join(f"{n:.2f}" for n in os.getloadavg()),
+        "result": f"failed at {failed}" if failed else "passed",
+        "checks": {name: round(elapsed, 1) for name, _, elapsed in summary},
+    }, indent=2) + "\n", encoding="utf-8")
+    print(f"\n=== summary ({total:.0f}s)")
     for name, status, elapsed in summary:
         print(f"{status:<18} {elapsed:7.1f}s  {name}")
     for check in selected[len(summary):]:

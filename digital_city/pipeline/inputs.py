@@ -52,3 +52,31 @@ def inputs_sha256(project_dir: Path, options: Iterable[str] = ()) -> str:
         digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+# What no dbt state comparison sees: a change here makes `make build` rebuild everything (build.plan).
+ENVIRONMENT_FILES = ("profiles.yml", "dbt_project.yml", "packages.yml", "pyproject.toml", "requirements.lock",
+                     "package-lock.json")
+
+
+def environment_parts(project_dir: Path, options: Iterable[str] = ()) -> dict[str, str]:
+    """sha256 per part of the build's environment: each lock and profile file, the dbt version, the project's Python
+    code (what checks, validates and publishes) and the build's options. An incremental build needs them all equal
+    to the live release's; the part that differs is named in the fall-back's one line."""
+    from importlib import metadata
+
+    parts = {name: _sha256((project_dir / name).read_bytes()) for name in ENVIRONMENT_FILES
+             if (project_dir / name).is_file()}
+    code = hashlib.sha256()
+    for path in input_files(project_dir):
+        relative = path.relative_to(project_dir)
+        if relative.parts[0] == "digital_city":
+            code.update(relative.as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    parts["Python code (digital_city/)"] = code.hexdigest()
+    parts["dbt version"] = _sha256(metadata.version("dbt-core").encode())
+    parts["build options"] = _sha256("\0".join(options).encode())
+    return parts
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

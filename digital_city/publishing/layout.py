@@ -27,6 +27,8 @@ from typing import Any
 DATABASE_FILE = "digital_city.duckdb"
 PARQUET_DIR = "parquet"
 MANIFEST_FILE = "manifest.json"
+# The dbt manifest a release was built from (checksummed like its data files): incremental builds compare with it.
+DBT_MANIFEST = "dbt/manifest.json"
 DATA_DOCS_DIR = "data_docs"
 RELEASES_DIR = ".releases"
 CURRENT = "current"

@@ -36,6 +36,7 @@ from digital_city.publishing.layout import (
     CURRENT,
     DATA_DOCS_DIR,
     DATABASE_FILE,
+    DBT_MANIFEST,
     ENTRY_LINKS,
     MANIFEST_FILE,
     MART_SCHEMA,
@@ -236,6 +237,8 @@ def publish(
     validate: Validator | None = None,
     progress: Callable[[str], None] = lambda _: None,
     inputs_sha256: str | None = None,
+    dbt_manifest: Path | None = None,
+    build_info: dict[str, Any] | None = None,
 ) -> Published:
     """Stage, validate and switch in a release of `work_db`; raises PublishError with the warehouse untouched."""
     if not work_db.is_file():
@@ -282,6 +285,14 @@ def publish(
             manifest["diff"] = diff  # against the release this one replaces (digital_city/publishing/diff.py)
             # What the release was built from: the next `make build` skips its work if that has not changed.
             manifest["inputs_sha256"] = inputs_sha256
+            # How it was built (full, incremental or selected; nodes executed; the environment's hashes) and the dbt
+            # manifest it was built from: the next `make build` compares the project with it (state:modified+).
+            manifest["build"] = build_info
+            if dbt_manifest is not None and dbt_manifest.is_file():
+                kept = staging / DBT_MANIFEST
+                kept.parent.mkdir()
+                shutil.copyfile(dbt_manifest, kept)
+                manifest["files"][DBT_MANIFEST] = file_sha256(kept)
             write_json(staging / MANIFEST_FILE, manifest)
             progress(f"staged release {release_id} ({time.perf_counter() - started:.1f}s)")
             problems = validate(staging, manifest) if validate is not None else []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from digital_city.pipeline.build import Options, fast_path_release
+from digital_city.pipeline.build import Options, fast_path_release, fingerprint
 from digital_city.pipeline.inputs import inputs_sha256
 from digital_city.publishing.layout import Warehouse
 from digital_city.tests.project_copy import WORK_DB, BuiltProject, published_digests, run_pipeline
@@ -46,8 +46,8 @@ def test_caches_tests_and_docs_do_not_change_the_hash_but_options_do(tmp_path: P
 def options_for(project: BuiltProject, **overrides: object) -> Options:
     base = Options(project_dir=project.root, work_db=project.root / WORK_DB, publish_dir=project.publish_dir,
                    warn_error=True)
-    fingerprint = inputs_sha256(project.root, ["target=", "warn_error=True"])
-    return Options(**{**base.__dict__, "inputs_sha256": fingerprint, **overrides})  # type: ignore[arg-type]
+    return Options(**{**base.__dict__, "inputs_sha256": inputs_sha256(project.root, fingerprint(base)),
+                      **overrides})  # type: ignore[arg-type]
 
 
 def test_an_unchanged_project_is_not_built_again(built_project: BuiltProject, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,7 +73,8 @@ def test_ci_force_selections_and_edits_always_build(built_project: BuiltProject,
     assert fast_path_release(options_for(built_project, force=True)) is None
     assert fast_path_release(options_for(built_project, select="dim_date")) is None
     assert fast_path_release(options_for(built_project, warn_error=False,
-                                         inputs_sha256=inputs_sha256(built_project.root, ["target=", "warn_error=False"]))) is None
+                                         inputs_sha256=inputs_sha256(built_project.root, fingerprint(
+                                             options_for(built_project, warn_error=False))))) is None
     monkeypatch.setenv("CI", "true")
     assert fast_path_release(options_for(built_project)) is None
     monkeypatch.delenv("CI")
