@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "the public interface: check (make test), release (make release), test (datacontract test of a release)",
     ),
     "bench": ("digital_city.bench", "time install, parse and build on this machine (make bench)"),
+    "load": ("digital_city.load", "readers of DuckDB, PostgreSQL and Superset while releases switch in (make bench)"),
 }
 
 

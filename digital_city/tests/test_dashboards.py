@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from digital_city import load
 from digital_city.dashboards import bundle
 from digital_city.dashboards.client import Client
 from digital_city.dashboards.command import dashboard_slugs, serve
@@ -569,6 +570,15 @@ def test_every_page_confines_the_browser_to_this_server(superset: Running):
         for name in fetching:
             hosts = [v for v in directives[name] if not v.startswith("'") and v not in ("data:", "blob:")]
             assert hosts == [], f"{path}: {name} allows {hosts}"
+
+
+def test_sixteen_concurrent_clients_get_every_charts_data_without_an_error(superset: Running):
+    chart_ids = sorted(chart["id"] for chart in superset.charts.values())
+    figures = load.superset_load(superset.instance.url, superset.instance.admin_password(), chart_ids,
+                                 clients=16, seconds=5)
+    print(f"\n{figures.line()}")
+    assert figures.failed == [], figures.failed[:5]
+    assert len(figures.latencies) >= 16 * len(chart_ids) // 4, "the clients were not served"
 
 
 def test_the_connection_is_read_only_in_duckdb_itself(superset: Running):
