@@ -16,7 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "test": ("digital_city.checks.run_all", "every check, in order, with a summary (make test)"),
     "seed-check": ("digital_city.pipeline.seed_check", "check every seed CSV against its declared column types"),
     "dbt": ("digital_city.pipeline.dbt_runner", "run a dbt command; name each failed test's file, column and rows"),
-    "publish": ("digital_city.publishing.release", "stage, validate and switch in a work database as a new release"),
+    "publish": ("digital_city.pipeline.publish", "stage, validate and switch in a work database as a new release"),
     "releases": ("digital_city.publishing.rollback:releases_main", "list the kept releases (--verify: check hashes)"),
     "rollback": ("digital_city.publishing.rollback:rollback_main", "switch back to the previous release (make rollback)"),
     "validate": ("digital_city.validation.expectations", "run the Great Expectations suites on a warehouse file"),

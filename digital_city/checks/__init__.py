@@ -1,1 +1,2 @@
-"""Checks that `make test` runs beside the build: quotes, structure rules, generated files."""
+"""Checks `make test` runs beside the build (run_all.py) and the generated files they compare: the seed catalogue and
+the claim table."""

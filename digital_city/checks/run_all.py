@@ -11,7 +11,7 @@ from pathlib import Path
 
 from digital_city import locks
 from digital_city.project import ROOT
-from digital_city.publishing.release import remove_tree
+from digital_city.publishing.files import remove_tree
 
 BIN = Path(sys.executable).parent
 CI_DIR = ROOT / "build" / "ci"

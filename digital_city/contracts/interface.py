@@ -22,9 +22,10 @@ from typing import Any
 
 import yaml
 
+from digital_city.publishing.layout import MART_SCHEMA
+
 CONTRACT_PATH = Path("contracts") / "digital_city.datacontract.yaml"
 CONTRACT_ID = "digital_city-marts"
-MART_SCHEMA = "marts"
 
 # ODCS logical types for the DuckDB types the marts use; physicalType keeps the exact type.
 LOGICAL_TYPES = (

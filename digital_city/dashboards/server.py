@@ -19,7 +19,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import requests
 
-from digital_city.local_servers import HOST, free_port, write_private
+from digital_city.local_servers import HOST, free_port, port_free, write_private
 from digital_city.project import ROOT
 
 SUPERSET_VENV = ROOT / ".venv-superset"
@@ -82,12 +81,6 @@ DATA_CACHE_CONFIG = {"CACHE_TYPE": "NullCache"}
 
 class SupersetError(RuntimeError):
     """Something the user can act on; the command line prints it without a traceback."""
-
-
-def port_in_use(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex((HOST, port)) == 0
 
 
 def pid_alive(pid: int) -> bool:
@@ -271,7 +264,7 @@ class Instance:
                 return state, False
             self.stop()
         self.clear_stale()
-        if port_in_use(self.port):
+        if not port_free(self.port):
             raise SupersetError(
                 f"port {self.port} on {HOST} is in use by another program: stop it or choose another port (--port)"
             )

@@ -89,14 +89,14 @@ def dbt_step(options: Options) -> int:
 
 def publish_step(options: Options) -> int:
     from digital_city.publishing import release
-    from digital_city.validation.expectations import release_validator
+    from digital_city.validation.expectations import expectation_problems
 
     try:
         done = release.publish(
             options.work_db,
             options.publish_dir,
             options.project_dir,
-            validate=release_validator,
+            validate=expectation_problems,
             progress=lambda line: print(line, flush=True),
             inputs_sha256=options.inputs_sha256,
         )
@@ -144,7 +144,7 @@ def fast_path_release(options: Options) -> str | None:
     if options.force or options.select or options.exclude or os.environ.get("CI"):
         return None
     from digital_city.publishing.layout import Warehouse, read_manifest
-    from digital_city.publishing.release import verify_release
+    from digital_city.publishing.files import checksum_problems
 
     warehouse = Warehouse(options.publish_dir)
     current = warehouse.current_id()
@@ -153,7 +153,7 @@ def fast_path_release(options: Options) -> str | None:
     manifest = read_manifest(warehouse.release_dir(current)) or {}
     if manifest.get("inputs_sha256") != options.inputs_sha256:
         return None
-    problems = verify_release(warehouse.release_dir(current))
+    problems = checksum_problems(warehouse.release_dir(current))
     if problems:
         print(f"release {current} was built from these inputs but fails its checksums ({'; '.join(problems)}): "
               "building it again", flush=True)

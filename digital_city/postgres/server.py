@@ -24,13 +24,11 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from digital_city.local_servers import HOST, free_port, write_private
+from digital_city.local_servers import HOST, free_port, port_free, write_private
 from digital_city.project import ROOT
 
 PG_BIN = Path(os.environ.get("DIGITAL_CITY_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -53,16 +51,6 @@ MAX_SOCKET_PATH = 100
 
 class PostgresError(RuntimeError):
     """Something the user can act on; the command line prints it without a traceback."""
-
-
-def port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((HOST, port))
-        except OSError:
-            return False
-        return True
 
 
 def server_user() -> str:
@@ -306,11 +294,3 @@ class Cluster:
         import psycopg2
 
         return psycopg2.connect(self.dsn(role, password))
-
-    def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.run([str(PG_BIN / "pg_isready"), "-h", HOST, "-p", str(self.port)], check=False).returncode == 0:
-                return
-            time.sleep(0.2)
-        raise PostgresError(f"PostgreSQL on {HOST}:{self.port} did not answer within {timeout:.0f} s ({self.log_file})")

@@ -33,7 +33,7 @@ import vl_convert
 
 from digital_city.presentation import charts as charts
 from digital_city.project import ROOT
-from digital_city.publishing.release import source_commit
+from digital_city.publishing.provenance import source_commit
 
 DEFAULT_DB = Path("warehouse/digital_city.duckdb")
 DEFAULT_OUT = Path("build/report/index.html")

@@ -16,6 +16,8 @@ from typing import Any
 
 import duckdb
 
+from digital_city.publishing.layout import MART_SCHEMA
+
 ALLOW_ROW_LOSS_ENV = "DIGITAL_CITY_ALLOW_ROW_LOSS"
 
 
@@ -54,7 +56,7 @@ def _differs(column: str, old_type: str, new_type: str) -> str:
     return f"n.{_q(column)}::varchar is distinct from o.{_q(column)}::varchar"
 
 
-def release_diff(new_db: Path, old_db: Path, schema: str = "marts") -> dict[str, Any]:
+def release_diff(new_db: Path, old_db: Path, schema: str = MART_SCHEMA) -> dict[str, Any]:
     """Per-mart differences between two published databases (`old_db` is the release being replaced)."""
     con = duckdb.connect()
     try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,18 @@ CURRENT = "current"
 STAGING_PREFIX = ".staging-"
 # The paths BI tools use, each a fixed link through `current`.
 ENTRY_LINKS = (DATABASE_FILE, PARQUET_DIR, MANIFEST_FILE, DATA_DOCS_DIR)
+# The schema a release publishes (dbt's marts) and the one that says which release a database is.
+MART_SCHEMA = "marts"
+META_SCHEMA = "meta"
+
+
+def published_relations(relations: list[tuple[str, str]]) -> list[str]:
+    """The marts a release publishes, from (name, information_schema table_type) pairs: every table, and a view only
+    when it is a versioned mart's unversioned name (`<name>` over `<name>_v<n>`, macros/latest_version_view.sql)."""
+    tables = [name for name, kind in relations if kind == "BASE TABLE"]
+    views = [name for name, kind in relations if kind == "VIEW"
+             if any(re.fullmatch(rf"{re.escape(name)}_v\d+", table) for table in tables)]
+    return sorted(tables + views)
 
 
 def read_manifest(release: Path) -> dict[str, Any] | None:

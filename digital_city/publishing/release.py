@@ -8,21 +8,16 @@ one rename of the `current` link publish it. Killed or failed at any point befor
 still serves the old release byte for byte; after it, the new one, complete. The last few releases are kept
 for `python -m digital_city rollback`.
 
-    python -m digital_city publish --work-db build/work/digital_city.duckdb --publish-dir warehouse
+Helpers live beside it: layout.py (paths and names), files.py (checksums, modes, links), provenance.py (commit,
+seeds hash, release id), diff.py (what changed against the live release). The command line is pipeline/publish.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import errno
-import hashlib
 import json
 import os
-import re
 import shutil
-import stat
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,26 +30,31 @@ import duckdb
 
 from digital_city import locks
 from digital_city.crash_points import crash_point
+from digital_city.publishing import diff as release_diff
+from digital_city.publishing.files import file_sha256, make_read_only, point, remove_tree
 from digital_city.publishing.layout import (
     CURRENT,
     DATA_DOCS_DIR,
     DATABASE_FILE,
     ENTRY_LINKS,
     MANIFEST_FILE,
+    MART_SCHEMA,
+    META_SCHEMA,
     PARQUET_DIR,
     STAGING_PREFIX,
     Warehouse,
+    published_relations,
     read_manifest,
 )
+from digital_city.publishing.provenance import new_release_id, seeds_sha256, source_commit, source_dirty
 
 # The oldest storage format DuckDB 1.x readers (and the BI drivers built on them) can open.
 STORAGE_VERSION = "v1.0.0"
-MART_SCHEMA = "marts"
-META_SCHEMA = "meta"
 # Releases kept besides the live one's own lineage: enough to roll back twice.
 RELEASES_KEPT = 3
 
-Validator = Callable[[Path, dict[str, Any]], None]
+# Checks a staged release (its directory and manifest) and returns what is wrong with it: empty means publish.
+Validator = Callable[[Path, dict[str, Any]], list[str]]
 
 
 class PublishError(Exception):
@@ -78,46 +78,6 @@ class Published:
     previous_release_id: str | None
     database: Path
     manifest: dict[str, Any]
-
-
-def git(repo: Path, *args: str) -> str | None:
-    try:
-        out = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return out.stdout.strip()
-
-
-def source_commit(repo: Path) -> str:
-    return git(repo, "rev-parse", "HEAD") or "unknown"
-
-
-def source_dirty(repo: Path) -> bool | None:
-    status = git(repo, "status", "--porcelain", "--untracked-files=no")
-    return None if status is None else bool(status)
-
-
-def seeds_sha256(repo: Path) -> str:
-    """One hash over every seed CSV (path and content), so two releases built from the same seeds say so."""
-    digest = hashlib.sha256()
-    for path in sorted((repo / "seeds").rglob("*.csv")):
-        digest.update(path.relative_to(repo).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def new_release_id(commit: str, now: datetime) -> str:
-    """`<UTC time to the millisecond>Z-<commit>`: sorts by build time and says what it was built from."""
-    stamp = now.strftime("%Y%m%dT%H%M%S") + f".{now.microsecond // 1000:03d}Z"
-    return f"{stamp}-{commit[:7] if commit != 'unknown' else 'nogit'}"
 
 
 def copy_database(work_db: Path, target: Path, release_info: dict[str, Any]) -> None:
@@ -156,15 +116,6 @@ RELEASE_INFO_COLUMNS: dict[str, tuple[str, str]] = {
     "storage_version": ("varchar", "DuckDB storage format of the file: readable by DuckDB 1.x clients"),
     "seeds_sha256": ("varchar", "sha256 over every seed CSV: equal for releases built from the same seeds"),
 }
-
-
-def published_relations(relations: list[tuple[str, str]]) -> list[str]:
-    """The marts a release publishes: every table, and a view only when it is a versioned mart's unversioned name
-    (`<name>` over `<name>_v<n>`, macros/latest_version_view.sql); other views in the schema are not marts."""
-    tables = [name for name, kind in relations if kind == "BASE TABLE"]
-    views = [name for name, kind in relations if kind == "VIEW"
-             if any(re.fullmatch(rf"{re.escape(name)}_v\d+", table) for table in tables)]
-    return sorted(tables + views)
 
 
 def mart_tables(database: Path) -> list[MartTable]:
@@ -224,47 +175,6 @@ def write_json(path: Path, content: dict[str, Any]) -> None:
     path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def verify_release(release: Path) -> list[str]:
-    """What is wrong with a release directory: missing or altered files against its manifest (empty: intact)."""
-    manifest = json.loads((release / MANIFEST_FILE).read_text(encoding="utf-8"))
-    problems = []
-    for name, expected in manifest["files"].items():
-        path = release / name
-        if not path.is_file():
-            problems.append(f"{name}: missing")
-        elif file_sha256(path) != expected:
-            problems.append(f"{name}: sha256 differs from the manifest")
-    return problems
-
-
-def make_read_only(release: Path) -> None:
-    for path in sorted(release.rglob("*"), reverse=True):
-        if not path.is_symlink():
-            path.chmod(0o555 if path.is_dir() else 0o444)
-    release.chmod(0o555)
-
-
-def remove_tree(path: Path) -> None:
-    """Delete a (read-only) release directory."""
-    if not path.exists() and not path.is_symlink():
-        return
-    for sub in [path, *path.rglob("*")]:
-        if sub.is_dir() and not sub.is_symlink():
-            sub.chmod(sub.stat().st_mode | stat.S_IWUSR | stat.S_IXUSR)
-    shutil.rmtree(path)
-
-
-def point(link: Path, target: str) -> None:
-    """Make `link` a symlink to `target` in one atomic step (a new link renamed over the old)."""
-    if link.is_symlink() and os.readlink(link) == target:
-        return
-    fresh = link.with_name(f".{link.name}.new")
-    if fresh.is_symlink() or fresh.exists():
-        fresh.unlink()
-    fresh.symlink_to(target)
-    os.replace(fresh, link)
-
-
 def switch(warehouse: Warehouse, release_id: str) -> None:
     """Publish `release_id`: the one rename of `current`, then the fixed entry links if they are not there yet."""
     point(warehouse.current_link, f"{warehouse.releases.name}/{release_id}")
@@ -292,8 +202,6 @@ def compare_with_previous(
     warehouse: Warehouse, previous: str | None, staging: Path, info: dict[str, Any]
 ) -> dict[str, Any] | None:
     """The release diff; raises ReleaseRejected when a mart loses rows although no seed changed."""
-    from digital_city.publishing import diff as release_diff
-
     if previous is None or not (warehouse.release_dir(previous) / DATABASE_FILE).is_file():
         return None
     before = read_manifest(warehouse.release_dir(previous)) or {}
@@ -302,7 +210,7 @@ def compare_with_previous(
     copy = staging / ".previous.duckdb"
     shutil.copyfile(warehouse.release_dir(previous) / DATABASE_FILE, copy)
     try:
-        found = release_diff.release_diff(staging / DATABASE_FILE, copy, MART_SCHEMA)
+        found = release_diff.release_diff(staging / DATABASE_FILE, copy)
     finally:
         copy.unlink(missing_ok=True)
     result = {"against": previous, "seeds_changed": seeds_changed, **found}
@@ -376,8 +284,9 @@ def publish(
             manifest["inputs_sha256"] = inputs_sha256
             write_json(staging / MANIFEST_FILE, manifest)
             progress(f"staged release {release_id} ({time.perf_counter() - started:.1f}s)")
-            if validate is not None:
-                validate(staging, manifest)
+            problems = validate(staging, manifest) if validate is not None else []
+            if problems:
+                raise ReleaseRejected("\n".join(problems))
             make_read_only(staging)
             os.rename(staging, warehouse.release_dir(release_id))
         except BaseException as error:
@@ -390,11 +299,6 @@ def publish(
                 ) from error
             if isinstance(error, (OSError, duckdb.Error)):
                 raise PublishError(f"staging release {release_id} failed: {error}") from error
-            from digital_city.validation.data_docs_assets import DataDocsAssetError
-
-            if isinstance(error, DataDocsAssetError):
-                raise PublishError(f"the validation report of release {release_id} could not be made offline: "
-                                   f"{error}") from error
             raise
         crash_point("switch")
         switch(warehouse, release_id)
@@ -408,24 +312,6 @@ def publish(
 def describe(publish_dir: Path) -> str:
     current = Warehouse(publish_dir).current_id()
     return f"still release {current}" if current else "nothing was published before"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work-db", type=Path, required=True)
-    parser.add_argument("--publish-dir", type=Path, required=True)
-    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="git checkout whose commit the release records")
-    args = parser.parse_args(argv)
-    from digital_city.validation.expectations import release_validator
-
-    try:
-        done = publish(args.work_db, args.publish_dir, args.repo, validate=release_validator, progress=print)
-    except PublishError as error:
-        print(f"publish failed, the published warehouse is unchanged ({describe(args.publish_dir)}): {error}",
-              file=sys.stderr)
-        return 1
-    print(published_message(done, args.publish_dir))
-    return 0
 
 
 def published_message(done: Published, publish_dir: Path) -> str:
@@ -444,6 +330,4 @@ def published_message(done: Published, publish_dir: Path) -> str:
 
 
 def diff_summary(diff: dict[str, Any] | None) -> list[str]:
-    from digital_city.publishing.diff import summary_lines
-
-    return summary_lines(diff)
+    return release_diff.summary_lines(diff)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from digital_city import locks
 from digital_city.publishing.layout import Warehouse
-from digital_city.publishing.release import switch, verify_release
+from digital_city.publishing.files import checksum_problems
+from digital_city.publishing.release import switch
 
 DEFAULT_PUBLISH_DIR = Path("warehouse")
 
@@ -52,7 +53,7 @@ def rollback(publish_dir: Path, to: str | None = None) -> tuple[str, str]:
             raise RollbackError(f"no release {to} in {warehouse.releases}/; kept: {', '.join(kept)}")
         if to == current:
             raise RollbackError(f"release {to} is already the live one")
-        problems = verify_release(warehouse.release_dir(to))
+        problems = checksum_problems(warehouse.release_dir(to))
         if problems:
             raise RollbackError(f"release {to} does not match its manifest ({'; '.join(problems)}): not switching")
         switch(warehouse, to)
@@ -71,7 +72,7 @@ def list_releases(publish_dir: Path, verify: bool) -> int:
         marker = "*" if release_id == current else " "
         line = f"{marker} {describe(warehouse, release_id)}"
         if verify:
-            problems = verify_release(warehouse.release_dir(release_id))
+            problems = checksum_problems(warehouse.release_dir(release_id))
             damaged += bool(problems)
             line += "  " + ("; ".join(problems) if problems else "intact")
         print(line)

@@ -22,7 +22,7 @@ import duckdb
 import pytest
 import yaml
 
-from digital_city.checks import quotes
+from digital_city.tests.support import quotes
 from digital_city.tests.project_copy import BuiltProject, pipeline_env, published_digests, run_pipeline
 
 SEED = "report_pilot_programs"

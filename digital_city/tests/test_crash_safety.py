@@ -17,7 +17,7 @@ import pytest
 
 from digital_city.crash_points import CRASH_ENV
 from digital_city.publishing.layout import Warehouse
-from digital_city.publishing.release import verify_release
+from digital_city.publishing.files import checksum_problems
 from digital_city.tests.project_copy import BuiltProject, published_digests, run_pipeline
 
 # Enough dbt nodes for the kill during dbt to land mid-run (build.CRASH_AFTER_NODES), yet a short build; the
@@ -68,7 +68,7 @@ def test_a_build_killed_at_any_step_loses_nothing(built_project: BuiltProject, w
     if point.switched:
         new = Warehouse(warehouse).current_id()
         assert new != old
-        assert verify_release(warehouse / ".releases" / str(new)) == []
+        assert checksum_problems(warehouse / ".releases" / str(new)) == []
         assert Warehouse(warehouse).manifest(str(new))["previous_release_id"] == old
     else:
         assert published_digests(warehouse) == before, f"readers saw a change after a kill at {point.name}"
@@ -80,7 +80,7 @@ def test_a_build_killed_at_any_step_loses_nothing(built_project: BuiltProject, w
     assert "waiting:" not in again.stderr
     after = Warehouse(warehouse)
     assert after.current_id() not in (None, old)
-    assert verify_release(warehouse / ".releases" / str(after.current_id())) == []
+    assert checksum_problems(warehouse / ".releases" / str(after.current_id())) == []
     assert after.staging_dirs() == [], "staging debris was left behind"
     print(f"killed at {point.name} after {seconds:.1f}s; recovered by the next build")  # the closing note's table
 

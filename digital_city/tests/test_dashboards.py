@@ -33,8 +33,9 @@ from digital_city import load
 from digital_city.dashboards import bundle
 from digital_city.dashboards.client import Client
 from digital_city.dashboards.command import dashboard_slugs, serve
-from digital_city.dashboards.server import SUPERSET_VENV, Instance, free_port, port_in_use
-from digital_city.dashboards.warehouse_answers import MetricQuery, Rows, metricflow, sql
+from digital_city.dashboards.server import SUPERSET_VENV, Instance, free_port
+from digital_city.local_servers import port_free
+from digital_city.tests.support.warehouse_answers import MetricQuery, Rows, metricflow, sql
 from digital_city.project import ROOT
 
 OUT_DIR = ROOT / "build" / "superset-check"
@@ -356,7 +357,7 @@ def superset(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRe
         TIMINGS["check_total"] = time.perf_counter() - check_started
         OUT_DIR.mkdir(parents=True, exist_ok=True)
         (OUT_DIR / "timings.json").write_text(json.dumps({k: round(v, 2) for k, v in TIMINGS.items()}, indent=2) + "\n")
-    assert not port_in_use(instance.port), "the server still listens after stop()"
+    assert port_free(instance.port), "the server still listens after stop()"
 
 
 # -- the bundle, without a server ------------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from digital_city import load
-from digital_city.postgres import compare
 from digital_city.postgres.blue_green import BuildResult, build
 from digital_city.postgres.server import (
     OWNER,
@@ -33,6 +32,7 @@ from digital_city.postgres.server import (
     PostgresError,
 )
 from digital_city.project import ROOT
+from digital_city.tests.support import engine_compare as compare
 
 HOME = ROOT / "build" / "ci" / "postgres-test"
 DUCKDB_CANDIDATES = (
@@ -122,7 +122,7 @@ def test_every_mart_is_the_same_on_postgres_and_duckdb(cluster: Cluster, built: 
     duck = compare.duckdb_marts(duckdb_warehouse())
     connection = cluster.connect(READER)
     try:
-        pg = compare.postgres_marts(connection)
+        pg = compare.dbapi_marts(connection)
     finally:
         connection.close()
     keys = compare.primary_keys(cluster.home / "target" / "manifest.json")

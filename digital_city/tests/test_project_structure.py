@@ -1,4 +1,4 @@
-"""Project structure: the rules of digital_city/checks/project_rules.py over dbt's manifest and the project's files,
+"""Project structure: the rules of digital_city/tests/support/project_rules.py over dbt's manifest and the project's files,
 and proof that the dbt-bouncer configuration (dbt-bouncer.yml) catches what it is there to catch.
 
 The manifest comes from a fresh `dbt parse` into a temporary target path (nothing in the repository is written);
@@ -19,7 +19,7 @@ import duckdb
 import pytest
 import yaml
 
-from digital_city.checks.project_rules import (
+from digital_city.tests.support.project_rules import (
     FILE_RULES,
     RULES,
     column_docs,

@@ -22,6 +22,8 @@ import pytest
 
 from digital_city.project import ROOT
 from digital_city.publishing import release as pub
+from digital_city.publishing.files import checksum_problems
+from digital_city.publishing.provenance import seeds_sha256, source_commit
 from digital_city.publishing.layout import Warehouse
 from digital_city.publishing.rollback import RollbackError, rollback
 
@@ -131,11 +133,11 @@ def test_a_release_is_complete_and_says_what_it_is(tmp_path: Path) -> None:
     assert [t["name"] for t in manifest["tables"]] == ["dim_pilot_program", "fct_empty"]
     assert set(manifest["files"]) == {"digital_city.duckdb", "parquet/dim_pilot_program.parquet",
                                       "parquet/fct_empty.parquet"}
-    assert pub.verify_release(release) == []
+    assert checksum_problems(release) == []
 
     info = release_info(out / "digital_city.duckdb")
     assert info["release_id"] == done.release_id and info["source_commit"] == commit
-    assert info["seeds_sha256"] == manifest["seeds_sha256"] == pub.seeds_sha256(tmp_path / "repo")
+    assert info["seeds_sha256"] == manifest["seeds_sha256"] == seeds_sha256(tmp_path / "repo")
     assert info["duckdb_version"] == duckdb.__version__ and info["dbt_version"] == manifest["dbt_version"]
 
     con = duckdb.connect(str(out / "digital_city.duckdb"), read_only=True)
@@ -173,13 +175,13 @@ def test_a_seed_change_changes_the_seed_hash(tmp_path: Path) -> None:
     (tmp_path / "seeds").mkdir()
     csv_file = tmp_path / "seeds" / "a.csv"
     csv_file.write_text("k\n1\n", encoding="utf-8")
-    first = pub.seeds_sha256(tmp_path)
+    first = seeds_sha256(tmp_path)
     csv_file.write_text("k\n2\n", encoding="utf-8")
-    assert pub.seeds_sha256(tmp_path) != first
+    assert seeds_sha256(tmp_path) != first
 
 
 def test_outside_git_the_commit_is_unknown(tmp_path: Path) -> None:
-    assert pub.source_commit(tmp_path) == "unknown"
+    assert source_commit(tmp_path) == "unknown"
     done = pub.publish(make_work_db(tmp_path / "work", rows=1), tmp_path / "out", tmp_path)
     assert done.release_id.endswith("-nogit")
 
@@ -199,8 +201,8 @@ def _raise(*_args: object) -> None:
     raise RuntimeError("export failed half-way")
 
 
-def _reject(_release: Path, _manifest: dict[str, Any]) -> None:
-    raise pub.ReleaseRejected("the validator says no")
+def _reject(_release: Path, _manifest: dict[str, Any]) -> list[str]:
+    return ["the validator says no"]
 
 
 @pytest.mark.parametrize("failure", ["no_marts", "missing_work_db", "export_raises", "validator_rejects"])
@@ -219,8 +221,10 @@ def test_a_failed_publish_changes_nothing_a_reader_sees(
         monkeypatch.setattr(pub, "export_parquet", _raise)
     else:
         validate = _reject
-    with pytest.raises((pub.PublishError, RuntimeError)):
+    with pytest.raises((pub.PublishError, RuntimeError)) as stopped:
         pub.publish(work, published, tmp_path, validate=validate)
+    if failure == "validator_rejects":
+        assert isinstance(stopped.value, pub.ReleaseRejected) and "the validator says no" in str(stopped.value)
     assert snapshot(published) == before
 
 
@@ -228,9 +232,10 @@ def test_the_validator_sees_the_staged_release_before_anything_is_switched(publi
     seen: dict[str, Any] = {}
     live = Warehouse(published).current_id()
 
-    def validate(release: Path, manifest: dict[str, Any]) -> None:
+    def validate(release: Path, manifest: dict[str, Any]) -> list[str]:
         seen.update(name=release.name, rows=count(release / pub.DATABASE_FILE), live=Warehouse(published).current_id())
         assert manifest["release_id"] in release.name
+        return []
 
     done = pub.publish(make_work_db(tmp_path / "w", rows=6), published, tmp_path, validate=validate)
     assert seen == {"name": f".staging-{done.release_id}", "rows": 6, "live": live}
@@ -321,7 +326,7 @@ def test_a_read_write_client_on_the_published_file_does_not_block_a_publish(publ
         client.close()
     assert query_in_subprocess(sys.executable, database, f"select count(*) from marts.{MART}").split()[1] == "9"
     # It wrote nothing, so the old release is still what its manifest says.
-    assert pub.verify_release(published / ".releases" / str(old)) == []
+    assert checksum_problems(published / ".releases" / str(old)) == []
 
 
 def test_rollback_walks_back_the_releases_and_refuses_a_tampered_one(published: Path, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from digital_city.checks.quotes import (
+from digital_city.tests.support.quotes import (
     Quote, missing_quotes, normalise, on_ci, report_text_missing_reason, report_text_path, seed_quotes,
 )
 from digital_city.project import ROOT

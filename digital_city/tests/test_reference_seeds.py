@@ -11,7 +11,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from digital_city.checks.quotes import on_ci
+from digital_city.tests.support.quotes import on_ci
 from digital_city.project import ROOT
 
 SCRIPT = ROOT / "scripts" / "build_reference_seeds.py"

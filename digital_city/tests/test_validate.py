@@ -17,7 +17,7 @@ import pytest
 
 from digital_city.publishing.layout import DATABASE_FILE, MANIFEST_FILE
 from digital_city.tests.project_copy import BuiltProject
-from digital_city.validation.expectations import Outcome, main, validate_release
+from digital_city.validation.expectations import Outcome, main, run_suites
 
 
 def writable_copy(built_project: BuiltProject, target: Path) -> Path:
@@ -47,7 +47,7 @@ def by_suite(outcomes: list[Outcome]) -> dict[str, Outcome]:
 
 def run(release: Path, tmp_path: Path) -> dict[str, Outcome]:
     manifest = json.loads((release / MANIFEST_FILE).read_text(encoding="utf-8"))
-    return by_suite(validate_release(release, manifest, tmp_path / "docs"))
+    return by_suite(run_suites(release, manifest, tmp_path / "docs"))
 
 
 def test_the_good_release_passes_and_carries_its_data_docs(built_project: BuiltProject, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ site is the release's `data_docs/` directory, so the validation report switches 
 `make_offline` (data_docs_assets.py) points its pages at local copies of their scripts and styles.
 
 One line per suite: `<suite>: <passed>/<total> expectations`, then each failure with what it means and the rows
-that broke it. A failure raises ReleaseRejected: the release is not switched in.
+that broke it. A failure is returned as a problem, and publishing does not switch the release in.
 
     python -m digital_city validate --release warehouse/current      (re-check a published release)
 """
@@ -28,7 +28,7 @@ from digital_city.crash_points import crash_point
 from digital_city.project import ROOT
 from digital_city.publishing.layout import DATA_DOCS_DIR, MANIFEST_FILE
 from digital_city.validation.data_docs_assets import make_offline
-from digital_city.validation.release_suites import SUITES, Release, ReleaseSuite
+from digital_city.validation.release_suites import SUITES, ReleaseSuite, StagedRelease
 
 SITE = "release"
 SHOWN_ROWS = 5
@@ -86,7 +86,7 @@ def file_context(root: Path, docs_dir: Path) -> Any:
     return context
 
 
-def run_suite(context: Any, datasource: Any, suite: ReleaseSuite, release: Release) -> Outcome:
+def run_suite(context: Any, datasource: Any, suite: ReleaseSuite, release: StagedRelease) -> Outcome:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
@@ -113,12 +113,12 @@ def run_suite(context: Any, datasource: Any, suite: ReleaseSuite, release: Relea
     return Outcome(suite.name, passed, len(expectations), failures)
 
 
-def validate_release(release_dir: Path, manifest: dict[str, Any], docs_dir: Path) -> list[Outcome]:
+def run_suites(release_dir: Path, manifest: dict[str, Any], docs_dir: Path) -> list[Outcome]:
     """Run every suite on the release in `release_dir` and write the Data Docs site into `docs_dir`."""
     scratch_parent = ROOT / "build" / "tmp"
     scratch_parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="gx-", dir=scratch_parent))
-    release = Release(release_dir, manifest)
+    release = StagedRelease(release_dir, manifest)
     try:
         context = file_context(scratch, docs_dir)
         datasource = context.data_sources.add_pandas("release")
@@ -148,19 +148,17 @@ def report(outcomes: list[Outcome]) -> bool:
     return True
 
 
-def release_validator(release: Path, manifest: dict[str, Any]) -> None:
-    """Validate a staged release before it is switched in; raises ReleaseRejected so nothing is published."""
-    from digital_city.publishing.release import ReleaseRejected
-
+def expectation_problems(release: Path, manifest: dict[str, Any]) -> list[str]:
+    """The publish validator: run the suites on a staged release; a failure is one problem line (the details are
+    printed above it) and keeps the release's validation report under build/rejected/."""
     docs_dir = release / DATA_DOCS_DIR
-    if not report(validate_release(release, manifest, docs_dir)):
-        kept = ROOT / "build" / "rejected" / manifest["release_id"]
-        shutil.rmtree(kept, ignore_errors=True)
-        shutil.copytree(docs_dir, kept)
-        raise ReleaseRejected(
-            f"great expectations rejected release {manifest['release_id']} (failures above); "
-            f"its validation report: {kept / 'index.html'}"
-        )
+    if report(run_suites(release, manifest, docs_dir)):
+        return []
+    kept = ROOT / "build" / "rejected" / manifest["release_id"]
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(docs_dir, kept)
+    return [f"great expectations rejected release {manifest['release_id']} (failures above); "
+            f"its validation report: {kept / 'index.html'}"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,6 +172,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.release} is not a release (no {MANIFEST_FILE}): run `make build` first", file=sys.stderr)
         return 2
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    ok = report(validate_release(args.release.resolve(), manifest, args.docs))
+    ok = report(run_suites(args.release.resolve(), manifest, args.docs))
     print(f"validation report (Data Docs): {args.docs / 'index.html'}")
     return 0 if ok else 1

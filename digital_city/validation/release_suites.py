@@ -27,9 +27,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from digital_city.publishing.layout import DATABASE_FILE
+from digital_city.publishing.layout import DATABASE_FILE, MART_SCHEMA, published_relations
 
-MART_SCHEMA = "marts"
 # The report's pilot table (section 目前全国试点城市数量已超过700个) lists 13 programmes whose counts add up to this.
 REPORT_DESIGNATIONS = 749
 # What the report prints for IDC's core technology investment: "2018年200亿美元", "2023年预期389亿美元".
@@ -44,7 +43,7 @@ class Expectation:
     why: str  # what a failure means, for the person reading it
 
 
-class Release:
+class StagedRelease:
     """Read access to a staged release: its database attached read-only, its Parquet files and its manifest."""
 
     def __init__(self, directory: Path, manifest: dict[str, Any]) -> None:
@@ -70,37 +69,27 @@ class Release:
         return self.con.execute(sql, parameters or []).df()
 
     def database_marts(self) -> list[str]:
-        from digital_city.publishing.release import published_relations
-
         return published_relations(self.con.execute(
             "select table_name, table_type from information_schema.tables where table_catalog = 'release' "
             "and table_schema = ? order by 1",
             [MART_SCHEMA],
         ).fetchall())
 
-    def has_column(self, mart: str, column: str) -> bool:
-        (found,) = self.con.execute(
-            "select count(*) from information_schema.columns where table_catalog = 'release' "
-            "and table_schema = ? and table_name = ? and column_name = ?",
-            [MART_SCHEMA, mart, column],
-        ).fetchone()
-        return bool(found)
-
 
 @dataclass(frozen=True)
 class ReleaseSuite:
     name: str
     description: str
-    frame: Callable[[Release], pd.DataFrame]
-    expectations: Callable[[Release], list[Expectation]]
+    frame: Callable[[StagedRelease], pd.DataFrame]
+    expectations: Callable[[StagedRelease], list[Expectation]]
 
 
-def _columns_json(release: Release, relation: str) -> str:
+def _columns_json(release: StagedRelease, relation: str) -> str:
     described = release.con.execute(f"select column_name, column_type from (describe select * from {relation})")
     return json.dumps(described.fetchall(), ensure_ascii=False)
 
 
-def files_frame(release: Release) -> pd.DataFrame:
+def files_frame(release: StagedRelease) -> pd.DataFrame:
     manifest_tables = {t["name"]: t for t in release.manifest["tables"]}
     rows = []
     for mart in sorted(set(manifest_tables) | set(release.database_marts())):
@@ -123,7 +112,7 @@ def files_frame(release: Release) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def files_expectations(release: Release) -> list[Expectation]:
+def files_expectations(release: StagedRelease) -> list[Expectation]:
     pairs = [
         ("db_rows", "parquet_rows", "the Parquet file has a different number of rows than the database table"),
         ("db_checksum", "parquet_checksum", "the Parquet file's content differs from the database table's"),
@@ -140,7 +129,7 @@ def files_expectations(release: Release) -> list[Expectation]:
     ]
 
 
-def release_info_frame(release: Release) -> pd.DataFrame:
+def release_info_frame(release: StagedRelease) -> pd.DataFrame:
     cursor = release.con.execute("select * from release.meta.release_info")
     names = [d[0] for d in cursor.description]
     rows = cursor.fetchall()
@@ -154,7 +143,7 @@ def release_info_frame(release: Release) -> pd.DataFrame:
     return pd.DataFrame(frame)
 
 
-def release_info_expectations(release: Release) -> list[Expectation]:
+def release_info_expectations(release: StagedRelease) -> list[Expectation]:
     return [
         Expectation("ExpectColumnPairValuesToBeEqual", {"column_A": "in_database", "column_B": "in_manifest"},
                     "meta.release_info inside the database disagrees with the release's manifest.json"),
@@ -178,7 +167,7 @@ DESIGNATION_TOTALS = [
 ]
 
 
-def designations_frame(release: Release) -> pd.DataFrame:
+def designations_frame(release: StagedRelease) -> pd.DataFrame:
     rows = []
     for mart, aggregate, what in DESIGNATION_TOTALS:
         for label, relation in release.sources(mart):
@@ -187,7 +176,7 @@ def designations_frame(release: Release) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def designations_expectations(_release: Release) -> list[Expectation]:
+def designations_expectations(_release: StagedRelease) -> list[Expectation]:
     return [
         Expectation("ExpectColumnDistinctValuesToEqualSet",
                     {"column": "designations", "value_set": [REPORT_DESIGNATIONS]},
@@ -197,7 +186,7 @@ def designations_expectations(_release: Release) -> list[Expectation]:
     ]
 
 
-def market_endpoints_frame(release: Release) -> pd.DataFrame:
+def market_endpoints_frame(release: StagedRelease) -> pd.DataFrame:
     frames = [
         release.frame(
             f"select ? as source, market_year, value_usd from {relation} "
@@ -211,7 +200,7 @@ def market_endpoints_frame(release: Release) -> pd.DataFrame:
     return endpoints
 
 
-def market_endpoints_expectations(_release: Release) -> list[Expectation]:
+def market_endpoints_expectations(_release: StagedRelease) -> list[Expectation]:
     return [
         Expectation("ExpectColumnPairValuesToBeEqual", {"column_A": "value_usd", "column_B": "printed_usd"},
                     "a core-investment endpoint differs from what the report prints: 200 亿美元 (2018), 389 亿美元 (2023)"),
@@ -220,7 +209,7 @@ def market_endpoints_expectations(_release: Release) -> list[Expectation]:
     ]
 
 
-def market_currency_frame(release: Release) -> pd.DataFrame:
+def market_currency_frame(release: StagedRelease) -> pd.DataFrame:
     frames = [
         release.frame(
             f"select ? as source, market_size_key, value_cny, round(value_usd * cny_per_usd, 2) as value_usd_times_rate "
@@ -232,21 +221,21 @@ def market_currency_frame(release: Release) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def market_currency_expectations(_release: Release) -> list[Expectation]:
+def market_currency_expectations(_release: StagedRelease) -> list[Expectation]:
     return [
         Expectation("ExpectColumnPairValuesToBeEqual", {"column_A": "value_cny", "column_B": "value_usd_times_rate"},
                     "a CNY value is not its USD value times that year's CNY/USD rate"),
     ]
 
 
-def fact_files_with(release: Release, column: str) -> list[str]:
+def fact_files_with(release: StagedRelease, column: str) -> list[str]:
     return [
         t["name"] for t in release.manifest["tables"]
         if t["name"].startswith("fct_") and any(c["name"] == column for c in t["columns"])
     ]
 
 
-def city_keys_frame(release: Release) -> pd.DataFrame:
+def city_keys_frame(release: StagedRelease) -> pd.DataFrame:
     """One row per code in a fact file; a city code fills `city_code`, a province code `province_code`."""
     frames = []
     for column in ("city_code", "province_code"):
@@ -258,7 +247,7 @@ def city_keys_frame(release: Release) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).astype({"city_code": "Int64", "province_code": "Int64"})
 
 
-def city_keys_expectations(release: Release) -> list[Expectation]:
+def city_keys_expectations(release: StagedRelease) -> list[Expectation]:
     dim_city = f"read_parquet('{release.parquet('dim_city')}')"
     cities, provinces = (
         sorted(int(code) for (code,) in release.con.execute(f"select distinct {column} from {dim_city}").fetchall())

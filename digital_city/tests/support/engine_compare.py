@@ -1,12 +1,13 @@
-"""Compare every mart of a DuckDB warehouse file with the same marts on PostgreSQL, value by value.
+"""Compare every mart of a DuckDB warehouse file with the same marts on another engine, value by value.
+
+Any engine: the other side is a {mart: Table} mapping, read with `dbapi_marts` from a DB-API connection
+(PostgreSQL's psycopg2) or built by the caller from whatever its engine returns (Spark's rows).
 
 Both sides go through one rendering, so "the same" means the same for a reader of the data: numbers (integer,
 decimal or double) as fixed-point text with PLACES decimal places, dates as YYYY-MM-DD, timestamps as
 YYYY-MM-DD HH:MM:SS, booleans as true/false, NULL as a marker no text can equal, text exactly as stored. Rows are
 matched on the mart's primary key (its contract's primary_key constraint in the manifest; every column when it has
-none); a difference is reported by mart, key and column, with both renderings.
-
-    python -m digital_city postgres compare  (after `postgres build`; reads build/ci/warehouse by default)
+none); a difference is reported by mart, key and column, with both renderings and the engines' names.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from digital_city.publishing.layout import MART_SCHEMA
+
 PLACES = 6
 NULL = "<NULL>"
-SCHEMA = "marts"
 
 
 def render(value: Any) -> str:
@@ -50,10 +54,11 @@ class Difference:
     key: str
     column: str
     duckdb: str
-    postgres: str
+    other: str
+    engine: str = "postgres"
 
     def __str__(self) -> str:
-        return f"{self.mart} [{self.key}] {self.column}: duckdb {self.duckdb!r} != postgres {self.postgres!r}"
+        return f"{self.mart} [{self.key}] {self.column}: duckdb {self.duckdb!r} != {self.engine} {self.other!r}"
 
 
 @dataclass(frozen=True)
@@ -79,35 +84,38 @@ def primary_keys(manifest: Path) -> dict[str, list[str]]:
 
 
 def duckdb_marts(path: Path) -> dict[str, Table]:
-    import duckdb
-
     with duckdb.connect(str(path), read_only=True) as con:
         names = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = ? order by table_name", [SCHEMA]
+            "select table_name from information_schema.tables where table_schema = ? order by table_name",
+            [MART_SCHEMA],
         ).fetchall()]
         tables = {}
         for name in names:
-            cursor = con.execute(f'select * from "{SCHEMA}"."{name}"')
+            cursor = con.execute(f'select * from "{MART_SCHEMA}"."{name}"')
             tables[name] = Table([d[0] for d in cursor.description], cursor.fetchall())
     return tables
 
 
-def postgres_marts(connection) -> dict[str, Table]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "select table_name from information_schema.tables where table_schema = %s order by table_name", [SCHEMA]
-        )
+def dbapi_marts(connection: Any, placeholder: str = "%s") -> dict[str, Table]:
+    """Every table of the marts schema through a DB-API connection (`placeholder`: the driver's paramstyle)."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute("select table_name from information_schema.tables "
+                       f"where table_schema = {placeholder} order by table_name", [MART_SCHEMA])
         names = [r[0] for r in cursor.fetchall()]
         tables = {}
         for name in names:
-            cursor.execute(f'select * from "{SCHEMA}"."{name}"')
+            cursor.execute(f'select * from "{MART_SCHEMA}"."{name}"')
             tables[name] = Table([d[0] for d in cursor.description], cursor.fetchall())
+    finally:
+        cursor.close()
     return tables
 
 
-def compare_table(mart: str, left: Table, right: Table, key: Sequence[str]) -> list[Difference]:
+def compare_table(mart: str, left: Table, right: Table, key: Sequence[str], engine: str = "postgres"
+                  ) -> list[Difference]:
     if left.columns != right.columns:
-        return [Difference(mart, "(columns)", "(all)", ", ".join(left.columns), ", ".join(right.columns))]
+        return [Difference(mart, "(columns)", "(all)", ", ".join(left.columns), ", ".join(right.columns), engine)]
     key = [c for c in key if c in left.columns] or list(left.columns)
     positions = [left.columns.index(c) for c in key]
 
@@ -125,23 +133,25 @@ def compare_table(mart: str, left: Table, right: Table, key: Sequence[str]) -> l
     differences = []
     for label in sorted(ours.keys() | theirs.keys()):
         if label not in theirs:
-            differences.append(Difference(mart, label, "(row)", "present", "missing"))
+            differences.append(Difference(mart, label, "(row)", "present", "missing", engine))
         elif label not in ours:
-            differences.append(Difference(mart, label, "(row)", "missing", "present"))
+            differences.append(Difference(mart, label, "(row)", "missing", "present", engine))
         else:
             for column, a, b in zip(left.columns, ours[label], theirs[label]):
                 if a != b:
-                    differences.append(Difference(mart, label, column, a, b))
+                    differences.append(Difference(mart, label, column, a, b, engine))
     return differences
 
 
-def compare(duck: dict[str, Table], pg: dict[str, Table], keys: dict[str, list[str]]) -> list[Difference]:
+def compare(duck: dict[str, Table], other: dict[str, Table], keys: dict[str, list[str]], engine: str = "postgres"
+            ) -> list[Difference]:
+    """Every difference between DuckDB's marts and `engine`'s, by mart, key and column (empty: the same)."""
     differences = []
-    for mart in sorted(duck.keys() | pg.keys()):
-        if mart not in pg:
-            differences.append(Difference(mart, "(table)", "(all)", "present", "missing"))
+    for mart in sorted(duck.keys() | other.keys()):
+        if mart not in other:
+            differences.append(Difference(mart, "(table)", "(all)", "present", "missing", engine))
         elif mart not in duck:
-            differences.append(Difference(mart, "(table)", "(all)", "missing", "present"))
+            differences.append(Difference(mart, "(table)", "(all)", "missing", "present", engine))
         else:
-            differences.extend(compare_table(mart, duck[mart], pg[mart], keys.get(mart, [])))
+            differences.extend(compare_table(mart, duck[mart], other[mart], keys.get(mart, []), engine))
     return differences
