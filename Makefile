@@ -8,19 +8,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The stamp holds the lock's hash, so an edited lock re-syncs the environment.
 STAMP := $(VENV)/.synced-$(shell sha256sum requirements.lock | cut -c1-16)
-# A second, tiny environment with a DuckDB 1.x client: the published file must open in it (digital_city/tests/test_publish.py).
-COMPAT_VENV := .venv-compat
-COMPAT_STAMP := $(COMPAT_VENV)/.synced-$(shell sha256sum requirements-compat.lock | cut -c1-16)
-# Apache Superset in its own environment (its dependencies conflict with dbt's): make dashboards and its check.
-SUPERSET_VENV := .venv-superset
-SUPERSET_STAMP := $(SUPERSET_VENV)/.synced-$(shell sha256sum requirements-superset.lock | cut -c1-16)
-# The files GX's Data Docs load from CDNs, pinned from the npm registry; digital_city/validation/data_docs_assets.py
-# installs them under $(VENV)/share/digital_city/ in a directory named by the same hash.
-# datacontract-cli in its own environment: `datacontract test` of the committed contract (contracts/) in make test.
-CONTRACT_VENV := .venv-contract
-CONTRACT_STAMP := $(CONTRACT_VENV)/.synced-$(shell sha256sum requirements-contract.lock | cut -c1-16)
-ASSETS_LOCK := data_docs_assets.lock.json
-ASSETS_STAMP := $(VENV)/.data-docs-assets-$(shell sha256sum $(ASSETS_LOCK) | cut -c1-16)
+# The files GX's Data Docs pages load from CDNs, installed by npm from package.json and package-lock.json (npm checks
+# each file against the lock); digital_city/validation/data_docs.py copies them beside the pages.
+DATA_DOCS_ASSETS := $(VENV)/share/data-docs
+DATA_DOCS_STAMP := $(DATA_DOCS_ASSETS)/node_modules/.package-lock.json
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
@@ -35,7 +26,7 @@ DBT_TARGET_PATH ?= target
 DOCS_DIR ?= build/docs
 REPORT_OUT ?= build/report/index.html
 
-.PHONY: help install compat superset contract-tools release build rollback test bench docs report dashboards dashboards-stop postgres postgres-stop postgres-build clean
+.PHONY: help install release build rollback test bench docs report dashboards dashboards-stop postgres postgres-stop postgres-build clean
 
 help:
 	@echo "make build   install, dbt build into $(WORK_DB), validate, publish to $(PUBLISH_DIR)/"
@@ -44,16 +35,16 @@ help:
 	@echo "make bench   print install/parse/build timings, node counts and readers under load for this machine"
 	@echo "make docs    dbt docs as one offline HTML file: $(DOCS_DIR)/index.html"
 	@echo "make report  the visual report (Vega-Lite charts drawn offline, with tooltips) from the published warehouse: $(REPORT_OUT)"
-	@echo "make compat  the DuckDB 1.x client in $(COMPAT_VENV)/ (make test builds it too)"
+	@echo "make compat  the DuckDB 1.x client in .venv-compat/ (make test builds it too)"
 	@echo "make release  rewrite contracts/digital_city.datacontract.yaml from the project (refuses a breaking change; docs/contracts.md)"
-	@echo "make contract-tools   datacontract-cli in $(CONTRACT_VENV)/ (make test builds it too)"
+	@echo "make contract-tools   datacontract-cli in .venv-contract/ (make test builds it too)"
 	@echo "make dashboards       Apache Superset on 127.0.0.1 with the two dashboards over $(PUBLISH_DIR)/ (after make build)"
 	@echo "make dashboards-stop  stop that Superset server"
 	@echo "make postgres         start the team-server PostgreSQL (cluster under build/postgres/, 127.0.0.1 and a unix socket)"
 	@echo "make postgres-build   build the warehouse on it: staging schemas, tested, switched in with one transaction"
 	@echo "make postgres-stop    stop that server"
 
-install: $(STAMP) $(ASSETS_STAMP)
+install: $(STAMP) $(DATA_DOCS_STAMP)
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "python3 must be 3.11, found " + sys.version.split()[0])'
@@ -63,35 +54,30 @@ $(STAMP): requirements.lock
 	@rm -f $(VENV)/.synced-* && touch $@
 	@echo "environment synced from requirements.lock"
 
-# After the venv sync (the installer is Python in it); a re-synced venv re-runs it, which costs milliseconds.
-$(ASSETS_STAMP): $(ASSETS_LOCK) $(STAMP)
-	@$(BIN)/python -m digital_city data-docs-assets
-	@rm -f $(VENV)/.data-docs-assets-* && touch $@
+# npm installs beside its package.json: the three files are copied into the venv, which every project copy shares.
+$(DATA_DOCS_STAMP): package.json package-lock.json .npmrc | $(STAMP)
+	@mkdir -p $(DATA_DOCS_ASSETS) && cp package.json package-lock.json .npmrc $(DATA_DOCS_ASSETS)/
+	@cd $(DATA_DOCS_ASSETS) && npm ci --ignore-scripts --loglevel=error >/dev/null
+	@echo "Data Docs assets installed by npm into $(DATA_DOCS_ASSETS) from package-lock.json"
 
-compat: $(COMPAT_STAMP)
-
-# Order-only on the main stamp: uv comes from .venv, and a re-synced .venv does not make this one stale.
-$(COMPAT_STAMP): requirements-compat.lock | $(STAMP)
-	@test -x $(COMPAT_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(COMPAT_VENV)
-	@$(BIN)/uv pip sync --quiet --python $(COMPAT_VENV)/bin/python requirements-compat.lock
-	@rm -f $(COMPAT_VENV)/.synced-* && touch $@
-	@echo "DuckDB 1.x client synced into $(COMPAT_VENV) from requirements-compat.lock"
-
-superset: $(SUPERSET_STAMP)
-
-$(SUPERSET_STAMP): requirements-superset.lock | $(STAMP)
-	@test -x $(SUPERSET_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(SUPERSET_VENV)
-	@$(BIN)/uv pip sync --quiet --python $(SUPERSET_VENV)/bin/python requirements-superset.lock
-	@rm -f $(SUPERSET_VENV)/.synced-* && touch $@
-	@echo "Apache Superset synced into $(SUPERSET_VENV) from requirements-superset.lock"
-
-contract-tools: $(CONTRACT_STAMP)
-
-$(CONTRACT_STAMP): requirements-contract.lock | $(STAMP)
-	@test -x $(CONTRACT_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(CONTRACT_VENV)
-	@$(BIN)/uv pip sync --quiet --python $(CONTRACT_VENV)/bin/python requirements-contract.lock
-	@rm -f $(CONTRACT_VENV)/.synced-* && touch $@
-	@echo "datacontract-cli synced into $(CONTRACT_VENV) from requirements-contract.lock"
+# One rule for every side environment: $(call side_env,TARGET,NAME) makes `make TARGET` sync .venv-NAME from
+# requirements-NAME.lock (uv from .venv; a re-synced .venv does not make it stale). Each exists because its locked
+# dependencies cannot share .venv (docs/environments.md):
+#   compat    the DuckDB 1.1 client that must open the published file (test_publish.py): duckdb 1.1.3 vs 2.0.1
+#   superset  Apache Superset (make dashboards): its Flask, SQLAlchemy and pandas pins conflict with dbt's
+#   contract  datacontract-cli[duckdb] 1.2.8 (datacontract test in make test): it requires duckdb <1.6
+define side_env
+$(1): .venv-$(2)/.synced-$$(shell sha256sum requirements-$(2).lock | cut -c1-16)
+.venv-$(2)/.synced-%: requirements-$(2).lock | $$(STAMP)
+	@test -x .venv-$(2)/bin/python || $$(BIN)/uv venv --quiet --python $$(BIN)/python .venv-$(2)
+	@$$(BIN)/uv pip sync --quiet --python .venv-$(2)/bin/python requirements-$(2).lock
+	@rm -f .venv-$(2)/.synced-* && touch $$@
+	@echo ".venv-$(2) synced from requirements-$(2).lock"
+.PHONY: $(1)
+endef
+$(eval $(call side_env,compat,compat))
+$(eval $(call side_env,superset,superset))
+$(eval $(call side_env,contract-tools,contract))
 
 # The one step that rewrites the committed public interface (dbt parse, then compare): docs/contracts.md.
 release: install

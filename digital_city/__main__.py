@@ -20,13 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "releases": ("digital_city.publishing.rollback:releases_main", "list the kept releases (--verify: check hashes)"),
     "rollback": ("digital_city.publishing.rollback:rollback_main", "switch back to the previous release (make rollback)"),
     "validate": ("digital_city.validation.expectations", "run the Great Expectations suites on a warehouse file"),
-    "data-docs-assets": (
-        "digital_city.validation.data_docs_assets",
-        "install the pinned Data Docs assets from npm (make install); --site DIR makes a Data Docs site offline",
-    ),
     "mf": ("digital_city.semantic_layer", "run MetricFlow against a chosen target path and database"),
-    "seed-catalog": ("digital_city.checks.seed_catalog", "check (or --write) the seed table in docs/seeds.md"),
-    "claim-table": ("digital_city.checks.claim_table", "print (or --write) README.md's claim table from a built warehouse"),
     "docs": ("digital_city.presentation.docs_site", "dbt docs as one offline HTML file (make docs)"),
     "report": ("digital_city.presentation.report", "the visual report from the published warehouse (make report)"),
     "dashboards": ("digital_city.dashboards.command", "serve the Superset dashboards on 127.0.0.1 (make dashboards)"),

@@ -107,6 +107,10 @@ def run(argv: Sequence[str]) -> int:
     raw = yaml.safe_load((project_dir / "profiles.yml").read_text(encoding="utf-8"))
     profile = str(yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))["profile"])
     profiles = profiles_for(raw, profile, args.target, args.read_only)
+    # mf runs from a throwaway project directory: the profile's plugins are imported from the real one.
+    for output in profiles[profile]["outputs"].values():
+        if "module_paths" in output:
+            output["module_paths"] = [str(project_dir.resolve())]
     if profiles[profile]["outputs"][profiles[profile]["target"]].get("type") == "postgres" and "DIGITAL_CITY_PG_PASSWORD" not in env:
         # The team server (docs/postgres.md): mf reads the marts as bi_reader, with the password from build/postgres/.
         from digital_city.postgres.server import READER, Cluster, PostgresError

@@ -1,2 +1,1 @@
-"""Checks `make test` runs beside the build (run_all.py) and the generated files they compare: the seed catalogue and
-the claim table."""
+"""The list of checks `make test` runs, in order (run_all.py)."""

@@ -21,7 +21,7 @@ INPUT_FILES = (
     "packages.yml",
     "pyproject.toml",
     "requirements.lock",
-    "data_docs_assets.lock.json",
+    "package-lock.json",
 )
 # Python's own caches and the project's tests do not change what a build produces.
 IGNORED_PARTS = {"__pycache__", "tests"}

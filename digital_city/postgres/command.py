@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from digital_city.postgres.blue_green import build
 from digital_city.postgres.server import DATABASE, DEFAULT_HOME, HOST, OWNER, READER, Cluster, PostgresError
 
 
@@ -46,8 +47,6 @@ def main(argv: list[str] | None = None) -> int:
                 print("PostgreSQL is not running" + ("" if cluster.initialised() else f" (no cluster in {cluster.data_dir})"))
                 return 3
         else:
-            from digital_city.postgres.blue_green import build
-
             cluster.start()
             return build(cluster, warn_error=args.warn_error).code
     except PostgresError as error:

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import argparse
 import base64
-import functools
 import hashlib
 import json
 import math
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -34,6 +32,7 @@ import vl_convert
 from digital_city.presentation import charts as charts
 from digital_city.project import ROOT
 from digital_city.publishing.provenance import source_commit
+from digital_city.vega_runtime import runtime
 
 DEFAULT_DB = Path("warehouse/digital_city.duckdb")
 DEFAULT_OUT = Path("build/report/index.html")
@@ -187,27 +186,6 @@ SCRIPT = """
   });
 })();
 """ % {"prefix": DATA_MARK_PREFIX}
-
-
-BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed;"
-
-
-@functools.cache
-def runtime() -> str:
-    """Vega, Vega-Lite and Vega-Embed (with its tooltip handler) as one script, bundled by vl-convert offline.
-
-    Bundling takes seconds and gives the same script for a given vl-convert, so it is kept under build/cache/.
-    """
-    key = hashlib.sha256(BUNDLE_SNIPPET.encode()).hexdigest()[:12]
-    cached = ROOT / "build" / "cache" / f"vl-convert-{vl_convert.__version__}-{key}.js"
-    if cached.is_file():
-        return cached.read_text(encoding="utf-8")
-    bundle = vl_convert.javascript_bundle(BUNDLE_SNIPPET)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-    partial.write_text(bundle, encoding="utf-8")
-    partial.replace(cached)  # atomic: a concurrent reader sees the whole file or none
-    return bundle
 
 
 def script_hash(source: str) -> str:

@@ -325,9 +325,5 @@ def published_message(done: Published, publish_dir: Path) -> str:
         f"  query it: .venv/bin/duckdb -readonly {publish_dir / DATABASE_FILE} "
         "\"select * from meta.release_info\"\n"
         f"  roll back: make rollback\n"
-        + "\n".join(diff_summary(done.manifest.get("diff")))
+        + "\n".join(release_diff.summary_lines(done.manifest.get("diff")))
     )
-
-
-def diff_summary(diff: dict[str, Any] | None) -> list[str]:
-    return release_diff.summary_lines(diff)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from digital_city.project import ROOT
 
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "data_docs_assets.lock.json")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "package.json", "package-lock.json", ".npmrc")
 PROJECT_DIRS = ("seeds", "models", "macros", "tests", "analyses", "digital_city", "contracts")
 # Every run uses the same work path: profiles.yml reads it from DIGITAL_CITY_WORK_DB, and a changed profile makes dbt
 # re-parse the whole project instead of parsing partially.
@@ -93,14 +93,20 @@ def published_digests(publish_dir: Path) -> dict[str, str]:
     return digests
 
 
-def build_project_copy(root: Path, pristine: Path) -> BuiltProject:
-    """Copy the project into `root` (keeping its seeds in `pristine` too) and run the full pipeline there."""
+def copy_project(root: Path) -> Path:
+    """The project's sources (no build/, target/ or warehouse/) copied into `root`, as a fresh clone has them."""
     for name in PROJECT_FILES:
         shutil.copy2(ROOT / name, root / name)
     ignore = shutil.ignore_patterns("__pycache__", ".pytest_cache")
     for name in PROJECT_DIRS:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, root / name, ignore=ignore)
+    return root
+
+
+def build_project_copy(root: Path, pristine: Path) -> BuiltProject:
+    """Copy the project into `root` (keeping its seeds in `pristine` too) and run the full pipeline there."""
+    copy_project(root)
     shutil.copytree(root / "seeds", pristine)
     done = run_pipeline(root)
     if done.returncode != 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from digital_city.checks.claim_table import README, embedded_table, number, read_rows, render
+from digital_city.tests.support.claim_table import README, embedded_table, number, read_rows, render
 from digital_city.tests.project_copy import BuiltProject
 
 

@@ -1,4 +1,4 @@
-"""Data Docs that open with no network: the pinned npm assets, make_offline, and Debian's Chromium with the network cut.
+"""Data Docs that open with no network: the npm-installed assets, make_offline, and Debian's Chromium with the network cut.
 
 A tiny file-backed GX context in a temporary directory (a pandas dataframe asset, a suite with passing and failing
 expectations, one checkpoint run) renders a real Data Docs site; make_offline rewrites it; Playwright drives
@@ -9,29 +9,24 @@ The last run's pictures and numbers: build/data_docs/offline_check.png, offline_
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
-import io
 import json
 import os
 import re
 import shutil
 import sys
-import tarfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, sync_playwright
 
 from digital_city.project import ROOT
-from digital_city.validation import data_docs_assets as assets
-from digital_city.validation.data_docs_assets import DataDocsAssetError, OfflineError, make_offline
+from digital_city.validation import data_docs
+from digital_city.validation.data_docs import OfflineError, make_offline
 
 OUT_DIR = ROOT / "build" / "data_docs"
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
@@ -48,29 +43,13 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND",
     "--proxy-server=127.0.0.1:9",
 ]
-# GX 1.24's Altair writes Vega-Lite 6 specs while its templates load vega-lite@5; vega-embed warns about it (the CDN
-# pages do the same). Any other warning is a finding.
-KNOWN_WARNING = re.compile(r"^The input spec uses Vega-Lite v6\.[\d.]+, but the current version of Vega-Lite is v5\.")
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The lock and what GX's templates load
+# What GX's templates load, and what npm installed for it
 
 
-def test_the_lock_pins_one_version_per_package_as_spec_asks():
-    locked = assets.read_lock()
-    assets.check_lock_matches_spec(locked)
-    names = [p.name for p in locked]
-    assert len(names) == len(set(names))
-    for package in locked:
-        assert re.fullmatch(r"sha512-[A-Za-z0-9+/]{86}==", package.integrity), package.label
-        if "." in package.wanted:
-            assert package.version == package.wanted
-        else:
-            assert package.version.split(".")[0] == package.wanted
-
-
-def test_every_address_gx_templates_load_is_vendored():
+def test_every_address_gx_templates_load_is_in_the_table():
     """A GX upgrade that adds or moves a CDN file fails here, naming the address, before any page is built."""
     spec = importlib.util.find_spec("great_expectations")  # its files, without paying for the import
     assert spec is not None and spec.origin is not None
@@ -79,103 +58,25 @@ def test_every_address_gx_templates_load_is_vendored():
     found = {url for text in texts for url in re.findall(r"""https?://[^\s"'<>)]+""", text)}
     # Links a reader clicks, not files a page loads.
     loaded = {url for url in found if not re.match(r"https?://(docs\.)?greatexpectations\.io", url)}
-    cdn = assets.cdn_map(assets.read_lock())
-    unknown = sorted(url for url in loaded if url not in cdn and not url.startswith(assets.S3_BASE))
+    unknown = sorted(url for url in loaded if url not in data_docs.CDN and not url.startswith(data_docs.S3))
     assert unknown == []
-    assert len(loaded & cdn.keys()) == len(cdn), sorted(cdn.keys() - loaded)
+    assert sorted(data_docs.CDN.keys() - loaded) == []
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Installing from a registry: a fake one on 127.0.0.1, so these run without the real one
-
-
-def tarball(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        for name, content in files.items():
-            info = tarfile.TarInfo(f"package/{name}")
-            info.size = len(content)
-            archive.addfile(info, io.BytesIO(content))
-    return buffer.getvalue()
-
-
-@dataclass
-class FakeRegistry:
-    url: str
-    files: dict[str, bytes]
-    requests: list[str] = field(default_factory=list)
-
-
-@pytest.fixture
-def registry() -> Iterator[FakeRegistry]:
-    served: dict[str, bytes] = {"/@demo/widget/-/widget-1.2.3.tgz": tarball({"dist/w.js": b"w();\n", "README.md": b"x"})}
-    log: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-            log.append(self.path)
-            body = served.get(self.path)
-            self.send_response(200 if body else 404)
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield FakeRegistry(f"http://127.0.0.1:{server.server_address[1]}", served, log)
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def write_lock(path: Path, integrity: str, files: list[str]) -> Path:
-    entry = {"name": "@demo/widget", "wanted": "1.2.3", "version": "1.2.3", "integrity": integrity, "files": files}
-    path.write_text(json.dumps({"packages": [entry]}), encoding="utf-8")
-    return path
-
-
-def test_install_extracts_the_listed_files_once(registry: FakeRegistry, tmp_path: Path):
-    lock = write_lock(tmp_path / "lock.json", assets.sri("sha512", next(iter(registry.files.values()))), ["dist/w.js"])
-    first = assets.install_assets(lock, root=tmp_path / "share", registry=registry.url)
-    assert first.installed
-    assert first.directory == tmp_path / "share" / hashlib.sha256(lock.read_bytes()).hexdigest()[:16]
-    assert (first.directory / "@demo" / "widget@1.2.3" / "dist" / "w.js").read_bytes() == b"w();\n"
-    assert [p.name for p in (first.directory / "@demo" / "widget@1.2.3").rglob("*") if p.is_file()] == ["w.js"]
-    assert registry.requests == ["/@demo/widget/-/widget-1.2.3.tgz"]
-
-    again = assets.install_assets(lock, root=tmp_path / "share", registry=registry.url)
-    assert not again.installed and again.directory == first.directory
-    assert len(registry.requests) == 1, "a second run with the same lock must not touch the registry"
-
-
-def test_a_tarball_that_does_not_match_the_lock_is_refused(registry: FakeRegistry, tmp_path: Path):
-    lock = write_lock(tmp_path / "lock.json", assets.sri("sha512", b"another tarball"), ["dist/w.js"])
-    with pytest.raises(DataDocsAssetError, match=r"^@demo/widget@1\.2\.3: the tarball's integrity does not match"):
-        assets.install_assets(lock, root=tmp_path / "share", registry=registry.url)
-    assert not (tmp_path / "share").exists() or not any((tmp_path / "share").iterdir())
-
-
-def test_a_file_missing_from_the_tarball_is_named(registry: FakeRegistry, tmp_path: Path):
-    lock = write_lock(tmp_path / "lock.json", assets.sri("sha512", next(iter(registry.files.values()))), ["dist/gone.js"])
-    with pytest.raises(DataDocsAssetError, match=r"@demo/widget@1\.2\.3: not in the tarball: dist/gone\.js"):
-        assets.install_assets(lock, root=tmp_path / "share", registry=registry.url)
-
-
-def test_an_unreachable_registry_is_one_line_naming_the_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys):
-    monkeypatch.setattr(assets, "assets_root", lambda: tmp_path / "share")
-    assert assets.main(["--registry", "http://127.0.0.1:9"]) == 1
-    captured = capsys.readouterr()
-    first = assets.read_lock()[0]
-    assert captured.out == ""
-    assert re.fullmatch(rf"data-docs-assets: {re.escape(first.label)}: cannot reach the npm registry at \S+: .+\n", captured.err)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# A real Data Docs site
+def test_npm_installed_the_versions_the_addresses_name():
+    """Each address names a version (`bootstrap/4.3.1/`, `jquery-3.7.1`); the installed package must be that one."""
+    modules = data_docs.ASSETS / "node_modules"
+    checked = 0
+    for url, file in data_docs.CDN.items():
+        if file is None or file == data_docs.VEGA:
+            continue
+        package = "/".join(file.split("/")[: 2 if file.startswith("@") else 1])
+        version = json.loads((modules / package / "package.json").read_text(encoding="utf-8"))["version"]
+        assert (modules / file).is_file(), file
+        # bootstrap-table's filter-control stylesheets are asked for at 1.19.0 and served by 1.19.1 (data_docs.py).
+        assert version in url or ("bootstrap-table@1.19.0" in url and version == "1.19.1"), (url, version)
+        checked += 1
+    assert checked == len(data_docs.CDN) - 3  # all but the three Vega addresses
 
 
 @pytest.fixture(scope="module")
@@ -283,10 +184,10 @@ def test_after_make_offline_every_page_loads_only_files_of_the_site(offline_site
             assert not re.match(r"(https?:)?//", url), f"{page}: {url}"
             assert (page.parent / url.split("?")[0]).resolve().is_file(), f"{page}: {url} does not exist"
             assert (page.parent / url).resolve().is_relative_to(offline_site), f"{page}: {url} leaves the site"
-    vendored = [p for p in (offline_site / "static" / "vendor").rglob("*") if p.is_file()]
-    assert len(vendored) == sum(len(p.files) for p in assets.read_lock())
     html = validation_page(offline_site).read_text(encoding="utf-8")
-    assert "integrity=" not in html and html.count("matches the template's integrity") == 2
+    assert "integrity=" not in html and "crossorigin=" not in html
+    # The Vega bundle once, in place of vega@5; vega-lite@5 and vega-embed@6 are inside it.
+    assert html.count(data_docs.VEGA) == 1 and "npm/vega-lite@" not in html and "npm/vega-embed@" not in html
 
 
 def test_make_offline_is_idempotent(offline_site: Path, tmp_path: Path):
@@ -308,14 +209,14 @@ def test_an_address_it_cannot_localise_fails_naming_page_and_address(rendered_si
     with pytest.raises(OfflineError) as raised:
         make_offline(site)
     message = str(raised.value)
-    assert f"{page.relative_to(site)}: <script src> loads https://cdn.example.org/extra.js" in message
+    assert f"{page.relative_to(site)}: loads https://cdn.example.org/extra.js" in message
     assert message.count("\n") == 1, message  # only that one
 
 
 def test_a_vendored_file_that_differs_from_the_cdn_is_refused(rendered_site: Path, tmp_path: Path):
     copy = tmp_path / "assets"
-    shutil.copytree(assets.installed_dir(), copy)
-    popper = copy / "popper.js@1.12.9" / "dist" / "umd" / "popper.min.js"
+    shutil.copytree(data_docs.ASSETS / "node_modules", copy / "node_modules")
+    popper = copy / "node_modules" / "popper.js" / "dist" / "umd" / "popper.min.js"
     popper.write_bytes(popper.read_bytes() + b"\n")
     site = tmp_path / "site"
     shutil.copytree(rendered_site, site)
@@ -326,7 +227,7 @@ def test_a_vendored_file_that_differs_from_the_cdn_is_refused(rendered_site: Pat
 def test_missing_assets_say_how_to_install_them(rendered_site: Path, tmp_path: Path):
     site = tmp_path / "site"
     shutil.copytree(rendered_site, site)
-    with pytest.raises(DataDocsAssetError, match=r"not installed in .*: run `make install`"):
+    with pytest.raises(OfflineError, match=r"not installed in .*: run `make install`"):
         make_offline(site, assets=tmp_path / "nothing")
 
 
@@ -395,7 +296,7 @@ STYLE_AND_SCRIPTS = """() => ({
     bootstrapModal: !!(window.jQuery && jQuery.fn.modal),
     bootstrapTable: !!(window.jQuery && jQuery.fn.bootstrapTable),
     datepicker: !!(window.jQuery && jQuery.fn.datepicker),
-    vega: typeof window.vegaEmbed === 'function' && !!window.vega && !!window.vegaLite,
+    vega: typeof window.vegaEmbed === 'function',
     rowDisplay: getComputedStyle(document.querySelector('.row')).display,
     navbarPosition: getComputedStyle(document.querySelector('.sticky-top')).position,
     iconFont: getComputedStyle(document.querySelector('.fas'), '::before').fontFamily,
@@ -421,7 +322,8 @@ def assert_quiet(record: Visit) -> None:
     assert all(url.startswith(("file://", "data:")) for url in record.requests), record.requests
     errors = [(kind, text) for kind, text in record.console if kind in {"error", "pageerror"}]
     assert errors == []
-    warnings = [text for kind, text in record.console if kind == "warning" and not KNOWN_WARNING.match(text)]
+    # GX writes Vega-Lite 6 specs; the runtime is Vega-Lite 6 too, so not even a version warning is expected.
+    warnings = [text for kind, text in record.console if kind == "warning"]
     assert warnings == []
 
 

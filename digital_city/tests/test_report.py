@@ -17,6 +17,7 @@ import pytest
 import vl_convert
 import yaml
 
+from digital_city import vega_runtime
 from digital_city.presentation import charts, report
 from digital_city.presentation.docs_site import remote_render_loads
 
@@ -440,15 +441,15 @@ def test_the_market_source_line_comes_from_the_mart():
 
 def test_the_runtime_is_bundled_once_and_kept_under_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     calls: list[str] = []
-    monkeypatch.setattr(report, "ROOT", tmp_path)
-    monkeypatch.setattr(report.vl_convert, "javascript_bundle", lambda snippet: calls.append(snippet) or "bundled();")
-    report.runtime.cache_clear()
+    monkeypatch.setattr(vega_runtime, "ROOT", tmp_path)
+    monkeypatch.setattr(vega_runtime.vl_convert, "javascript_bundle", lambda snippet: calls.append(snippet) or "bundled();")
+    vega_runtime.runtime.cache_clear()
     try:
-        assert report.runtime() == "bundled();"
-        report.runtime.cache_clear()  # as a new process would start
-        assert report.runtime() == "bundled();"
+        assert vega_runtime.runtime() == "bundled();"
+        vega_runtime.runtime.cache_clear()  # as a new process would start
+        assert vega_runtime.runtime() == "bundled();"
     finally:
-        report.runtime.cache_clear()
-    assert calls == [report.BUNDLE_SNIPPET]
+        vega_runtime.runtime.cache_clear()
+    assert calls == [vega_runtime.BUNDLE_SNIPPET]
     kept = list((tmp_path / "build" / "cache").iterdir())
     assert [p.suffix for p in kept] == [".js"] and kept[0].read_text(encoding="utf-8") == "bundled();"

@@ -1,7 +1,7 @@
 import csv
 from pathlib import Path
 
-from digital_city.checks.seed_catalog import DOC, SeedEntry, catalog, embedded_table, render
+from digital_city.tests.support.seed_catalog import DOC, SeedEntry, catalog, embedded_table, render
 
 
 def test_docs_table_matches_the_seeds():

@@ -4,7 +4,7 @@ The suites (digital_city/validation/release_suites.py) run on frames read from t
 Parquet files. GX's SQL datasource returns no rows on DuckDB, so the frames are read through DuckDB and validated
 as pandas dataframe assets. The context is file-backed (a throwaway project under build/tmp/) and its one Data Docs
 site is the release's `data_docs/` directory, so the validation report switches in with the release it describes;
-`make_offline` (data_docs_assets.py) points its pages at local copies of their scripts and styles.
+`make_offline` (data_docs.py) points its pages at local copies of their scripts and styles.
 
 One line per suite: `<suite>: <passed>/<total> expectations`, then each failure with what it means and the rows
 that broke it. A failure is returned as a problem, and publishing does not switch the release in.
@@ -27,7 +27,7 @@ from typing import Any
 from digital_city.crash_points import crash_point
 from digital_city.project import ROOT
 from digital_city.publishing.layout import DATA_DOCS_DIR, MANIFEST_FILE
-from digital_city.validation.data_docs_assets import make_offline
+from digital_city.validation.data_docs import OfflineError, make_offline
 from digital_city.validation.release_suites import SUITES, ReleaseSuite, StagedRelease
 
 SITE = "release"
@@ -152,7 +152,11 @@ def expectation_problems(release: Path, manifest: dict[str, Any]) -> list[str]:
     """The publish validator: run the suites on a staged release; a failure is one problem line (the details are
     printed above it) and keeps the release's validation report under build/rejected/."""
     docs_dir = release / DATA_DOCS_DIR
-    if report(run_suites(release, manifest, docs_dir)):
+    try:
+        passed = report(run_suites(release, manifest, docs_dir))
+    except OfflineError as error:
+        return [f"the validation report of release {manifest['release_id']} could not be made offline: {error}"]
+    if passed:
         return []
     kept = ROOT / "build" / "rejected" / manifest["release_id"]
     shutil.rmtree(kept, ignore_errors=True)
@@ -172,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.release} is not a release (no {MANIFEST_FILE}): run `make build` first", file=sys.stderr)
         return 2
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    ok = report(run_suites(args.release.resolve(), manifest, args.docs))
+    try:
+        ok = report(run_suites(args.release.resolve(), manifest, args.docs))
+    except OfflineError as error:
+        print(f"the validation report could not be made offline: {error}", file=sys.stderr)
+        return 1
     print(f"validation report (Data Docs): {args.docs / 'index.html'}")
     return 0 if ok else 1

@@ -1,5 +1,6 @@
-with prepared as (
-    select * from {{ ref('int_city_problems_prepared') }}
+-- Nothing to derive: the mart reads the staged entity (the lineage rule in dbt-bouncer.yml allows it).
+with staged as (
+    select * from {{ ref('stg_report__city_problems') }}
 )
 
 select
@@ -13,4 +14,4 @@ select
     report_section,
     quote_zh,
     cited_source
-from prepared
+from staged

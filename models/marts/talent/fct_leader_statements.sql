@@ -1,5 +1,6 @@
-with prepared as (
-    select * from {{ ref('int_leader_statements_prepared') }}
+-- Nothing to derive: the mart reads the staged entity (the lineage rule in dbt-bouncer.yml allows it).
+with staged as (
+    select * from {{ ref('stg_report__leader_statements') }}
 )
 
 select
@@ -18,4 +19,4 @@ select
     quote_zh,
     cited_source,
     note
-from prepared
+from staged

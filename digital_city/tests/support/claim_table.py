@@ -1,7 +1,7 @@
 """The README's claim table, rendered from marts.fct_report_claim_checks of a built warehouse.
 
-    python -m digital_city claim-table --db warehouse/digital_city.duckdb           # print it
-    python -m digital_city claim-table --db warehouse/digital_city.duckdb --write   # rewrite it in README.md
+    python -m digital_city.tests.support.claim_table --db warehouse/digital_city.duckdb           # print it
+    python -m digital_city.tests.support.claim_table --db warehouse/digital_city.duckdb --write   # rewrite it in README.md
 
 digital_city/tests/test_claim_table.py renders it from the test session's build and fails when README.md differs,
 so the table never drifts from the mart.
@@ -18,7 +18,7 @@ import duckdb
 from digital_city.project import ROOT
 
 README = ROOT / "README.md"
-START = "<!-- claim-table:start (generated: python -m digital_city claim-table --write) -->"
+START = "<!-- claim-table:start (generated: python -m digital_city.tests.support.claim_table --write) -->"
 END = "<!-- claim-table:end -->"
 QUERY = """
 select claim_key, verdict_en, stated_value_raw, recomputed_value, recomputed_unit, explanation_en
@@ -72,3 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(table)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,6 +1,6 @@
 """The seed catalogue in docs/seeds.md: each theme, its seed and row count, rendered from the seed yml and CSVs.
 
-`python -m digital_city seed-catalog --write` refreshes the table; a pytest fails when the docs and the seeds disagree.
+`python -m digital_city.tests.support.seed_catalog --write` refreshes the table; a pytest fails when the docs and the seeds disagree.
 """
 
 from __future__ import annotations
@@ -81,3 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         print(render(catalog()))
     return 0
 
+
+
+if __name__ == "__main__":
+    sys.exit(main())
