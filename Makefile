@@ -33,7 +33,7 @@ help:
 	@echo "make rollback  switch $(PUBLISH_DIR)/ back to the release before the live one (python -m digital_city releases lists them)"
 	@echo "make test    install and run every check (build --warn-error, sqlfluff, pytest)"
 	@echo "make test-spark  build every node on Apache Spark (local, in-process) and compare its marts with DuckDB's"
-	@echo "make bench   print install/parse/build timings and node counts for this machine"
+	@echo "make bench   print install/parse/build timings, node counts and readers under load for this machine"
 	@echo "make docs    dbt docs as one offline HTML file: $(DOCS_DIR)/index.html"
 	@echo "make report  the visual report (Vega-Lite charts drawn offline, with tooltips) from the published warehouse: $(REPORT_OUT)"
 	@echo "make compat  the DuckDB 1.x client in .venv-compat/ (make test builds it too)"
@@ -106,8 +106,10 @@ test: install
 test-spark: install spark-env
 	@.venv-spark/bin/python -m pytest digital_city/tests/test_spark.py -q -s -p no:cacheprovider
 
-bench: install
+# Then readers of the DuckDB release, PostgreSQL and Superset while releases switch in (after make build).
+bench: install superset
 	@$(BIN)/python -m digital_city bench
+	@$(BIN)/python -m digital_city load --publish-dir $(PUBLISH_DIR)
 
 # Uses the catalog of the last build in $(WORK_DB); run `make build` first for column types.
 docs: install

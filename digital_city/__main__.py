@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "spark": ("digital_city.spark", "build the warehouse on Apache Spark, in-process (make test-spark; docs/spark.md)"),
     "bench": ("digital_city.bench", "time install, parse and build on this machine (make bench)"),
+    "load": ("digital_city.load", "readers of DuckDB, PostgreSQL and Superset while releases switch in (make bench)"),
 }
 
 

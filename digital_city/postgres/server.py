@@ -38,6 +38,13 @@ DATABASE = "digital_city"
 OWNER = "digital_city_owner"
 READER = "bi_reader"
 ROLES = (OWNER, READER)
+# What one BI user may hold of the shared server: a runaway query is cancelled, a transaction left open is ended,
+# and a refresh storm meets a connection limit that leaves the owner MAX_CONNECTIONS - READER_CONNECTIONS -
+# reserved superuser slots (3) to build and switch. docs/postgres.md.
+MAX_CONNECTIONS = 48
+READER_CONNECTIONS = 32
+READER_STATEMENT_TIMEOUT = "30s"
+READER_IDLE_IN_TRANSACTION_TIMEOUT = "60s"
 # A unix socket path longer than this does not fit in sockaddr_un (108 bytes with the terminating NUL).
 MAX_SOCKET_PATH = 100
 
@@ -187,7 +194,7 @@ class Cluster:
             f"unix_socket_directories = '{self.socket_dir}'\n"
             "password_encryption = 'scram-sha-256'\n"
             "timezone = 'UTC'\n"
-            "max_connections = 40\n"
+            f"max_connections = {MAX_CONNECTIONS}\n"
             "shared_buffers = '128MB'\n"
             # A throwaway warehouse rebuilt from seeds: no need to wait for the disk on every commit.
             "fsync = off\n"
@@ -249,6 +256,11 @@ class Cluster:
                 f"where not exists (select from pg_roles where rolname = '{role}') \\gexec\n"
                 f"alter role {role} with login nosuperuser nocreatedb nocreaterole password '{password}';"
             )
+        statements.append(
+            f"alter role {READER} connection limit {READER_CONNECTIONS};\n"
+            f"alter role {READER} set statement_timeout = '{READER_STATEMENT_TIMEOUT}';\n"
+            f"alter role {READER} set idle_in_transaction_session_timeout = '{READER_IDLE_IN_TRANSACTION_TIMEOUT}';"
+        )
         statements.append(
             f"select 'create database {DATABASE} owner {OWNER}' "
             f"where not exists (select from pg_database where datname = '{DATABASE}') \\gexec\n"

@@ -15,14 +15,24 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from digital_city.tests.support import engine_compare as compare
+from digital_city import load
 from digital_city.postgres.blue_green import BuildResult, build
-from digital_city.postgres.server import OWNER, PG_BIN, READER, Cluster, PostgresError
+from digital_city.postgres.server import (
+    OWNER,
+    PG_BIN,
+    READER,
+    READER_CONNECTIONS,
+    READER_STATEMENT_TIMEOUT,
+    Cluster,
+    PostgresError,
+)
 from digital_city.project import ROOT
+from digital_city.tests.support import engine_compare as compare
 
 HOME = ROOT / "build" / "ci" / "postgres-test"
 DUCKDB_CANDIDATES = (
@@ -252,3 +262,67 @@ def test_mf_query_on_postgres_answers_as_on_duckdb(cluster: Cluster, built: Buil
                           "--target-path", str(tmp_path / "duck-target")], tmp_path / "duck.csv", dict(os.environ))
     assert len(on_postgres) > 5
     assert on_postgres == on_duckdb
+
+
+# --- what bi_reader may hold of the shared server (kept last: the load test leaves a synthetic copy live) ----------
+
+def test_bi_reader_has_a_statement_timeout_an_idle_timeout_and_a_connection_limit(cluster: Cluster) -> None:
+    reader = cluster.connect(READER)
+    try:
+        with reader.cursor() as cursor:
+            cursor.execute("select current_setting('statement_timeout'), "
+                           "current_setting('idle_in_transaction_session_timeout'), "
+                           "(select rolconnlimit from pg_roles where rolname = current_user), "
+                           "current_setting('max_connections')::int")
+            statement, idle, limit, most = cursor.fetchone()
+    finally:
+        reader.close()
+    assert (statement, idle, limit) == (READER_STATEMENT_TIMEOUT, "1min", READER_CONNECTIONS)
+    assert most - READER_CONNECTIONS - 3 >= 8, "the owner needs connections left to build and switch"
+
+
+def test_a_runaway_query_and_an_abandoned_transaction_are_ended_with_a_clear_message(cluster: Cluster) -> None:
+    import psycopg2
+
+    cluster.psql(f"alter role {READER} set statement_timeout = '1s';\n"
+                 f"alter role {READER} set idle_in_transaction_session_timeout = '1s';\n")
+    try:
+        reader = cluster.connect(READER)
+        started = time.monotonic()
+        assert "canceling statement due to statement timeout" in sql_error(reader, "select pg_sleep(60)")
+        assert time.monotonic() - started < 10
+        with reader.cursor() as cursor:
+            cursor.execute("select 1")  # opens a transaction that the client then leaves open
+        time.sleep(2.5)
+        # The server says why in its log; libpq only learns that the connection is gone.
+        with pytest.raises(psycopg2.OperationalError, match="server closed the connection"):
+            with reader.cursor() as cursor:
+                cursor.execute("select 1")
+        reader.close()
+        log = cluster.run(["cat", str(cluster.log_file)]).stdout
+        assert "terminating connection due to idle-in-transaction timeout" in log
+    finally:
+        cluster.bootstrap()  # the configured limits again
+
+
+def test_readers_at_the_connection_limit_see_whole_releases_while_three_switch_in(
+    cluster: Cluster, built: BuildResult
+) -> None:
+    import psycopg2
+
+    beyond: list[str] = []
+
+    def one_reader_too_many_and_the_owner() -> None:
+        try:
+            cluster.connect(READER).close()
+            beyond.append("admitted")
+        except psycopg2.OperationalError as error:
+            beyond.append(str(error))
+        cluster.connect(OWNER).close()  # the owner still has room to build
+
+    figures = load.postgres_load(cluster, readers=READER_CONNECTIONS, switches=3, seconds=6,
+                                 during=one_reader_too_many_and_the_owner)
+    print(f"\n{figures.line()}")
+    assert len(beyond) == 1 and 'too many connections for role "bi_reader"' in beyond[0], beyond
+    assert figures.failed == [] and figures.mixed == [], (figures.failed[:5], figures.mixed[:5])
+    assert figures.releases_seen == {f"{load.SYNTHETIC_PREFIX}{k}" for k in range(4)}, figures.releases_seen
