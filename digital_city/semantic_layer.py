@@ -63,6 +63,11 @@ def make_mf_project(project_dir: Path, manifest_dir: Path, profiles: Mapping[str
     """The directory mf is pointed at (DBT_PROJECT_DIR and DBT_PROFILES_DIR); its logs go to `<into>/logs`."""
     (into / "dbt_project.yml").symlink_to(project_dir / "dbt_project.yml")
     (into / MF_TARGET_DIR).symlink_to(manifest_dir.resolve(), target_is_directory=True)
+    # mf runs from this throwaway directory: the profile's plugins are imported from the real project.
+    for profile in profiles.values():
+        for output in profile.get("outputs", {}).values():
+            if "module_paths" in output:
+                output["module_paths"] = [str(project_dir.resolve())]
     (into / "profiles.yml").write_text(yaml.safe_dump(dict(profiles), allow_unicode=True), encoding="utf-8")
     (into / "logs").mkdir()
     return into
@@ -107,10 +112,6 @@ def run(argv: Sequence[str]) -> int:
     raw = yaml.safe_load((project_dir / "profiles.yml").read_text(encoding="utf-8"))
     profile = str(yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))["profile"])
     profiles = profiles_for(raw, profile, args.target, args.read_only)
-    # mf runs from a throwaway project directory: the profile's plugins are imported from the real one.
-    for output in profiles[profile]["outputs"].values():
-        if "module_paths" in output:
-            output["module_paths"] = [str(project_dir.resolve())]
     if profiles[profile]["outputs"][profiles[profile]["target"]].get("type") == "postgres" and "DIGITAL_CITY_PG_PASSWORD" not in env:
         # The team server (docs/postgres.md): mf reads the marts as bi_reader, with the password from build/postgres/.
         from digital_city.postgres.server import READER, Cluster, PostgresError

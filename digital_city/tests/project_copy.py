@@ -18,7 +18,7 @@ from typing import Any
 from digital_city.project import ROOT
 
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "package.json", "package-lock.json", ".npmrc")
-PROJECT_DIRS = ("seeds", "models", "macros", "tests", "analyses", "digital_city", "contracts")
+PROJECT_DIRS = ("seeds", "models", "macros", "tests", "analyses", "digital_city", "contracts", "dashboards")
 # Every run uses the same work path: profiles.yml reads it from DIGITAL_CITY_WORK_DB, and a changed profile makes dbt
 # re-parse the whole project instead of parsing partially.
 WORK_DB = Path("build/work/digital_city.duckdb")
