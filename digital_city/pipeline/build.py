@@ -151,7 +151,7 @@ def dbt_step(options: Options) -> int:
     # dbt is imported here so a seed-check failure stops the pipeline without paying for dbt's import.
     from digital_city.pipeline import dbt_runner
 
-    if options.plan.kind == "full":
+    if options.plan.kind == "full" and not (options.select or options.exclude):
         # A full build starts from an empty file: nothing left from an earlier build can hide a failure.
         for stale in (options.work_db, options.work_db.with_name(options.work_db.name + ".wal")):
             stale.unlink(missing_ok=True)
